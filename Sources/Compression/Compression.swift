@@ -1,0 +1,1 @@
+// Compression — placeholder; see docs/architecture.md.

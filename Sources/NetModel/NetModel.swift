@@ -1,0 +1,1 @@
+// NetModel — placeholder; see docs/architecture.md.

@@ -1,0 +1,1 @@
+// Pcap — placeholder; see docs/architecture.md.

@@ -1,0 +1,1 @@
+// Reports — placeholder; see docs/architecture.md.

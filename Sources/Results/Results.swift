@@ -1,0 +1,1 @@
+// Results — placeholder; see docs/architecture.md.

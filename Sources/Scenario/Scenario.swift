@@ -1,0 +1,1 @@
+// Scenario — placeholder; see docs/architecture.md.

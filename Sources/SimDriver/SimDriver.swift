@@ -1,0 +1,1 @@
+// SimDriver — placeholder; see docs/architecture.md.

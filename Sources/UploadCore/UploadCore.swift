@@ -1,0 +1,1 @@
+// UploadCore — placeholder; see docs/architecture.md.

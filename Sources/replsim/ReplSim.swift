@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct ReplSim: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replsim",
+        abstract: "Simulate and measure disaster-recovery replication to cloud storage.",
+        version: "0.1.0"
+    )
+}

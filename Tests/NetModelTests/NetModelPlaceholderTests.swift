@@ -1,0 +1,4 @@
+import Testing
+@testable import NetModel
+
+@Test func NetModelModuleBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import Pcap
+
+@Test func PcapModuleBuilds() { #expect(Bool(true)) }

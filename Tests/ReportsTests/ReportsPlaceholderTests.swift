@@ -1,0 +1,4 @@
+import Testing
+@testable import Reports
+
+@Test func ReportsModuleBuilds() { #expect(Bool(true)) }

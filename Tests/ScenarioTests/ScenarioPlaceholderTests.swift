@@ -1,0 +1,4 @@
+import Testing
+@testable import Scenario
+
+@Test func ScenarioModuleBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import SimDriver
+
+@Test func SimDriverModuleBuilds() { #expect(Bool(true)) }

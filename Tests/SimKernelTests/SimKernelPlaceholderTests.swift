@@ -1,0 +1,4 @@
+import Testing
+@testable import SimKernel
+
+@Test func SimKernelModuleBuilds() { #expect(Bool(true)) }

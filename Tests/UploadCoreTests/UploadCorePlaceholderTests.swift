@@ -1,0 +1,4 @@
+import Testing
+@testable import UploadCore
+
+@Test func UploadCoreModuleBuilds() { #expect(Bool(true)) }
