@@ -17,7 +17,7 @@ public struct EventHandle: Hashable, Sendable, Comparable {
 /// Cancellation is lazy: `cancel(_:)` records the handle and `popFirst()` drops it when it surfaces, so a
 /// cancel costs O(1) amortised and the heap never needs a position index.
 public struct EventQueue<Payload> {
-    @usableFromInline struct Entry {
+    @usableFromInline struct Entry: HeapElement {
         @usableFromInline var time: Int64
         @usableFromInline var sequence: UInt64
         @usableFromInline var payload: Payload
@@ -31,7 +31,7 @@ public struct EventQueue<Payload> {
         }
     }
 
-    @usableFromInline var entries: [Entry] = []
+    @usableFromInline var heap = BinaryMinHeap<Entry>()
     @usableFromInline var nextSequence: UInt64 = 0
     @usableFromInline var cancelled: Set<UInt64> = []
 
@@ -39,7 +39,7 @@ public struct EventQueue<Payload> {
 
     /// The number of stored events, cancelled ones not yet dropped included.
     /// - Complexity: O(1).
-    @inlinable public var storedCount: Int { entries.count }
+    @inlinable public var storedCount: Int { heap.count }
 
     /// True when no live event remains.
     /// - Complexity: O(1) amortised (drops cancelled events at the top).
@@ -51,13 +51,13 @@ public struct EventQueue<Payload> {
     public mutating func push(_ payload: Payload, at time: SimTime) -> EventHandle {
         let sequence = nextSequence
         nextSequence &+= 1
-        entries.append(Entry(time: time.nanoseconds, sequence: sequence, payload: payload))
-        siftUp(from: entries.count - 1)
+        heap.push(Entry(time: time.nanoseconds, sequence: sequence, payload: payload))
         return EventHandle(sequence: sequence)
     }
 
     /// Marks an event as cancelled; a no-op for an event that already ran or was cancelled (a legitimate race:
-    /// a timer cancelled after it fired).
+    /// a timer cancelled after it fired). A handle of an event that already ran stays in the cancelled set
+    /// until the queue is dropped (8 bytes each); cancel only pending events where that matters.
     /// - Complexity: O(1) amortised.
     @inlinable public mutating func cancel(_ handle: EventHandle) {
         if handle.sequence < nextSequence { cancelled.insert(handle.sequence) }
@@ -67,61 +67,21 @@ public struct EventQueue<Payload> {
     /// - Complexity: O(log n) per dropped event, otherwise O(1).
     @inlinable public mutating func peekTime() -> SimTime? {
         dropCancelledTop()
-        return entries.first.map { SimTime(nanoseconds: $0.time) }
+        return heap.top.map { SimTime(nanoseconds: $0.time) }
     }
 
     /// Removes and returns the earliest live event.
     /// - Complexity: O(log n) amortised.
     @inlinable public mutating func popFirst() -> (time: SimTime, handle: EventHandle, payload: Payload)? {
         dropCancelledTop()
-        guard let top = removeTop() else { return nil }
+        guard let top = heap.popTop() else { return nil }
         return (SimTime(nanoseconds: top.time), EventHandle(sequence: top.sequence), top.payload)
     }
 
     @inlinable mutating func dropCancelledTop() {
         if cancelled.isEmpty { return }
-        while let first = entries.first, cancelled.remove(first.sequence) != nil {
-            _ = removeTop()
-        }
-    }
-
-    @inlinable mutating func removeTop() -> Entry? {
-        guard let last = entries.popLast() else { return nil }
-        if entries.isEmpty { return last }
-        let top = entries[0]
-        entries[0] = last
-        siftDown(from: 0)
-        return top
-    }
-
-    @inlinable mutating func siftUp(from start: Int) {
-        entries.withUnsafeMutableBufferPointer { heap in
-            var child = start
-            let moving = heap[child]
-            while child > 0 {
-                let parent = (child - 1) / 2
-                if !moving.precedes(heap[parent]) { break }
-                heap[child] = heap[parent]
-                child = parent
-            }
-            heap[child] = moving
-        }
-    }
-
-    @inlinable mutating func siftDown(from start: Int) {
-        entries.withUnsafeMutableBufferPointer { heap in
-            let count = heap.count
-            var parent = start
-            let moving = heap[parent]
-            while true {
-                var child = 2 * parent + 1
-                if child >= count { break }
-                if child + 1 < count && heap[child + 1].precedes(heap[child]) { child += 1 }
-                if !heap[child].precedes(moving) { break }
-                heap[parent] = heap[child]
-                parent = child
-            }
-            heap[parent] = moving
+        while let first = heap.top, cancelled.remove(first.sequence) != nil {
+            heap.popTop()
         }
     }
 }
