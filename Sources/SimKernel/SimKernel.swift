@@ -1,1 +1,0 @@
-// SimKernel — placeholder; see docs/architecture.md.

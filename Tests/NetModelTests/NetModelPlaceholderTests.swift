@@ -1,4 +1,0 @@
-import Testing
-@testable import NetModel
-
-@Test func NetModelModuleBuilds() { #expect(Bool(true)) }

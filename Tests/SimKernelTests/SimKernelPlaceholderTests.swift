@@ -1,4 +1,0 @@
-import Testing
-@testable import SimKernel
-
-@Test func SimKernelModuleBuilds() { #expect(Bool(true)) }
