@@ -63,10 +63,10 @@ extension UploadCore {
         queue.prepend(chunk)
 
         var pauseUntil: Int64?
-        let counted = lastCountedFailureAt.map { inFlight.startedAt >= $0 } ?? true
+        let counted = startsAtLastCountedFailure.map { inFlight.startNumber >= $0 } ?? true
         if counted {
             consecutiveFailures += 1
-            lastCountedFailureAt = now
+            startsAtLastCountedFailure = stats.chunksStarted
             if let maxAttempts = configuration.retryPolicy.maxAttempts, consecutiveFailures >= maxAttempts {
                 lifecycle = .failed
                 cancelAllTimers(into: &actions)

@@ -48,7 +48,8 @@ public struct UploadCore: Sendable {
 
     struct InFlight: Hashable, Sendable {
         let chunk: QueuedChunk
-        let startedAt: Int64
+        /// How many sends the core had started before this one (orders starts against failures).
+        let startNumber: Int
     }
 
     struct CycleState: Hashable, Sendable {
@@ -87,7 +88,8 @@ public struct UploadCore: Sendable {
     var activeResync: Int?
 
     var consecutiveFailures = 0
-    var lastCountedFailureAt: Int64?
+    /// `stats.chunksStarted` at the last failure that advanced `consecutiveFailures`.
+    var startsAtLastCountedFailure: Int?
     var backoffUntil: Int64?
     var pacingTimerAt: Int64?
     var nextStartAllowedAt = Int64.min
@@ -177,7 +179,7 @@ public struct UploadCore: Sendable {
                 nextStartAllowedAt = now + throttle.pacingInterval(forBytes: chunkLength, at: now)
             }
             let chunk = queue.removeFirst()
-            threads[thread] = InFlight(chunk: chunk, startedAt: now)
+            threads[thread] = InFlight(chunk: chunk, startNumber: stats.chunksStarted)
             stats.chunksStarted += 1
             if chunk.attempt > 1 {
                 stats.retries += 1
