@@ -21,7 +21,7 @@ extension UploadCore {
         var started: [ChunkRecord] = []
         var acknowledged = Set<ChunkID>()
         var initialAcknowledged = Array(repeating: ByteRangeSet(), count: configuration.disks.count)
-        var cycleAcknowledged: [Int: [ByteRangeSet]] = [:]
+        var cycleAcknowledged: [Int: [ByteRangeSet]] = [:]  // cycle → acknowledged ranges per disk
         var highestID: UInt64?
 
         for (index, record) in journal.enumerated() {
@@ -43,7 +43,9 @@ extension UploadCore {
                     guard cycles.contains(where: { $0.number == number }) else {
                         throw .corruptJournal(index: index, reason: "\(chunk.id) acknowledged for unknown cycle \(number)")
                     }
-                    cycleAcknowledged[number, default: []].append(ByteRangeSet(CollectionOfOne(chunk.range)))
+                    cycleAcknowledged[number, default: Array(repeating: ByteRangeSet(), count: configuration.disks.count)][
+                        chunk.disk
+                    ].insert(chunk.range)
                 } else {
                     initialAcknowledged[chunk.disk].insert(chunk.range)
                 }
@@ -69,10 +71,9 @@ extension UploadCore {
                 ? ByteRangeSet() : configuration.usedExtents[disk].subtracting(initialAcknowledged[disk])
         }
         for index in cycles.indices {
-            var acked = ByteRangeSet()
-            for set in cycleAcknowledged[cycles[index].number] ?? [] { acked.formUnion(set) }
+            let acked = cycleAcknowledged[cycles[index].number]
             cycles[index].toEnqueue = cycles[index].disks.compactMap { diskRanges in
-                let left = ByteRangeSet(diskRanges.ranges).subtracting(acked)
+                let left = ByteRangeSet(diskRanges.ranges).subtracting(acked?[diskRanges.disk] ?? ByteRangeSet())
                 return left.isEmpty ? nil : DiskRanges(disk: diskRanges.disk, ranges: left.ranges)
             }
         }

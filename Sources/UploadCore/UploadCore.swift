@@ -166,6 +166,11 @@ public struct UploadCore: Sendable {
     /// Starts queued chunks on idle threads, lowest thread first, unless a backoff or the throttle holds them.
     mutating func dispatch(now: Int64, into actions: inout [UploadAction]) {
         guard lifecycle == .running, backoffUntil == nil else { return }
+        if let at = pacingTimerAt, now >= at || queue.isEmpty {
+            // Overtaken by another event at or after its deadline, or nothing left to pace: withdraw it.
+            pacingTimerAt = nil
+            actions.append(.cancelTimer(.pacing))
+        }
         while !queue.isEmpty, let thread = threads.firstIndex(where: { $0 == nil }) {
             if let throttle = configuration.throttle {
                 if now < nextStartAllowedAt {
