@@ -29,8 +29,9 @@
 /// honoured as given: the pause is `retryAfter` instead of `delay(n)` (Azure Storage answers 503 Server Busy at
 /// its partition limits, DOMAIN.md §3.3). A Retry-After longer than the pause in force extends it.
 ///
-/// **Giving up.** With `maxAttempts: k`, the k-th failure in a row stops the VM (``UploadAction/replicationFailed(consecutiveFailures:last:)``);
-/// `nil` retries forever, as ASR does for recoverable errors.
+/// **Giving up.** With `maxAttempts: k`, the k-th failure in a row stops the VM
+/// (``UploadAction/replicationFailed(consecutiveFailures:last:)``); `nil` retries forever, as ASR does for
+/// recoverable errors.
 public enum RetryPolicy: Hashable, Sendable {
     /// `min(cap, base × multiplierⁿ⁻¹)` nanoseconds, jittered by ±`jitter` (a fraction, `0..<1`).
     case exponential(base: Int64, cap: Int64, multiplier: Double, jitter: Double, maxAttempts: Int?)
@@ -101,7 +102,9 @@ public enum RetryPolicy: Hashable, Sendable {
             guard base > 0, cap >= base else {
                 throw .invalidRetryPolicy(reason: "need 0 < base <= cap, got base \(base) ns, cap \(cap) ns")
             }
-            guard multiplier >= 1 else { throw .invalidRetryPolicy(reason: "multiplier must be >= 1, got \(multiplier)") }
+            guard multiplier >= 1 else {
+                throw .invalidRetryPolicy(reason: "multiplier must be >= 1, got \(multiplier)")
+            }
             try Self.validate(jitter: jitter, maxAttempts: maxAttempts)
         case .schedule(let delays, let thenEvery, let jitter, let maxAttempts):
             guard thenEvery > 0, delays.allSatisfy({ $0 > 0 }) else {
@@ -112,7 +115,9 @@ public enum RetryPolicy: Hashable, Sendable {
     }
 
     private static func validate(jitter: Double, maxAttempts: Int?) throws(UploadCoreError) {
-        guard jitter >= 0, jitter < 1 else { throw .invalidRetryPolicy(reason: "jitter must be in 0..<1, got \(jitter)") }
+        guard jitter >= 0, jitter < 1 else {
+            throw .invalidRetryPolicy(reason: "jitter must be in 0..<1, got \(jitter)")
+        }
         if let maxAttempts, maxAttempts < 1 {
             throw .invalidRetryPolicy(reason: "maxAttempts must be >= 1 or nil, got \(maxAttempts)")
         }

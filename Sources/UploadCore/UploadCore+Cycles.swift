@@ -39,7 +39,8 @@ extension UploadCore {
             log[disk] = ByteRangeSet()
             logBytes[disk] = 0
         }
-        appendCycle(number: number, kind: .delta, disks: disks, bytesPerDisk: bytesPerDisk, supersedes: [],
+        appendCycle(
+            number: number, kind: .delta, disks: disks, bytesPerDisk: bytesPerDisk, supersedes: [],
             now: now, into: &actions)
         commitReadyCycles(now: now, into: &actions)
     }
@@ -69,7 +70,8 @@ extension UploadCore {
         }
         activeResync = number
         actions.append(.resyncStarted(cycle: number, disk: trigger))
-        appendCycle(number: number, kind: .resync, disks: disks, bytesPerDisk: bytesPerDisk, supersedes: superseded,
+        appendCycle(
+            number: number, kind: .resync, disks: disks, bytesPerDisk: bytesPerDisk, supersedes: superseded,
             now: now, into: &actions)
     }
 

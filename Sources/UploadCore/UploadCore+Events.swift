@@ -73,8 +73,11 @@ extension UploadCore {
                 actions.append(.replicationFailed(consecutiveFailures: consecutiveFailures, last: reason))
                 return actions
             }
-            pauseUntil = now + (retryAfter ?? configuration.retryPolicy.delay(
-                afterFailures: consecutiveFailures, using: &generator))
+            pauseUntil =
+                now
+                + (retryAfter
+                    ?? configuration.retryPolicy.delay(
+                        afterFailures: consecutiveFailures, using: &generator))
         } else if let retryAfter {
             pauseUntil = now + retryAfter
         }

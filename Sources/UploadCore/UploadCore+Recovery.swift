@@ -41,11 +41,13 @@ extension UploadCore {
                 stats.chunksAcknowledged += 1
                 if let number = chunk.purpose.cycle {
                     guard cycles.contains(where: { $0.number == number }) else {
-                        throw .corruptJournal(index: index, reason: "\(chunk.id) acknowledged for unknown cycle \(number)")
+                        throw .corruptJournal(
+                            index: index, reason: "\(chunk.id) acknowledged for unknown cycle \(number)")
                     }
-                    cycleAcknowledged[number, default: Array(repeating: ByteRangeSet(), count: configuration.disks.count)][
-                        chunk.disk
-                    ].insert(chunk.range)
+                    cycleAcknowledged[
+                        number, default: Array(repeating: ByteRangeSet(), count: configuration.disks.count)][
+                            chunk.disk
+                        ].insert(chunk.range)
                 } else {
                     initialAcknowledged[chunk.disk].insert(chunk.range)
                 }
@@ -67,7 +69,8 @@ extension UploadCore {
         }
 
         for disk in configuration.disks.indices {
-            initialReplicationRemaining[disk] = initialReplicationDone[disk]
+            initialReplicationRemaining[disk] =
+                initialReplicationDone[disk]
                 ? ByteRangeSet() : configuration.usedExtents[disk].subtracting(initialAcknowledged[disk])
         }
         for index in cycles.indices {
@@ -103,9 +106,11 @@ extension UploadCore {
         guard configuration.disks.indices.contains(chunk.disk) else {
             throw .corruptJournal(index: index, reason: "\(chunk.id) names no disk \(chunk.disk)")
         }
-        guard chunk.length > 0, chunk.offset >= 0, chunk.offset + chunk.length <= configuration.disks[chunk.disk].sizeBytes
+        guard chunk.length > 0, chunk.offset >= 0,
+            chunk.offset + chunk.length <= configuration.disks[chunk.disk].sizeBytes
         else {
-            throw .corruptJournal(index: index, reason: "\(chunk.id) range \(chunk.range) is outside disk \(chunk.disk)")
+            throw .corruptJournal(
+                index: index, reason: "\(chunk.id) range \(chunk.range) is outside disk \(chunk.disk)")
         }
     }
 
@@ -132,7 +137,8 @@ extension UploadCore {
         }
         nextCycle = cycle.cycle + 1
         let bytes = bytesPerDisk.reduce(0, +)
-        stats.cycles.append(UploadCoreStats.Cycle(cycle: cycle.cycle, kind: cycle.kind, bytes: bytes, sealedAt: cycle.sealedAt))
+        stats.cycles.append(
+            UploadCoreStats.Cycle(cycle: cycle.cycle, kind: cycle.kind, bytes: bytes, sealedAt: cycle.sealedAt))
         cycles.append(
             CycleState(
                 number: cycle.cycle, kind: cycle.kind, sealedAt: cycle.sealedAt, disks: cycle.disks,

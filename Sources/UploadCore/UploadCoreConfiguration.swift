@@ -75,7 +75,8 @@ public struct UploadCoreConfiguration: Hashable, Sendable {
         var extents: [ByteRangeSet] = []
         for (index, disk) in disks.enumerated() {
             guard disk.sizeBytes > 0, disk.sizeBytes % 512 == 0 else {
-                throw .invalidDisk(index: index, reason: "sizeBytes must be a positive multiple of 512, got \(disk.sizeBytes)")
+                throw .invalidDisk(
+                    index: index, reason: "sizeBytes must be a positive multiple of 512, got \(disk.sizeBytes)")
             }
             var set = ByteRangeSet()
             for extent in disk.usedExtents {

@@ -5,7 +5,8 @@ import Testing
 @Suite struct ConfigurationTests {
     @Test(arguments: [1, 4, 32])
     func acceptsThreadCountsInRange(threads: Int) throws {
-        let configuration = try UploadCoreConfiguration(disks: [DiskSpec(sizeBytes: MiB, usedBytes: MiB)], threadsPerVM: threads)
+        let configuration = try UploadCoreConfiguration(
+            disks: [DiskSpec(sizeBytes: MiB, usedBytes: MiB)], threadsPerVM: threads)
         #expect(configuration.threadsPerVM == threads)
     }
 
@@ -14,7 +15,9 @@ import Testing
         #expect(throws: UploadCoreError.invalidThreadsPerVM(threads)) {
             try UploadCoreConfiguration(disks: [DiskSpec(sizeBytes: MiB, usedBytes: 0)], threadsPerVM: threads)
         }
-        #expect(UploadCoreError.invalidThreadsPerVM(threads).description == "UploadThreadsPerVM must be 1...32, got \(threads)")
+        #expect(
+            UploadCoreError.invalidThreadsPerVM(threads).description
+                == "UploadThreadsPerVM must be 1...32, got \(threads)")
     }
 
     @Test func defaultsFollowASR() throws {
@@ -54,7 +57,8 @@ import Testing
             )
         }
         #expect(throws: UploadCoreError.self) {
-            try BandwidthThrottle(workStartHour: 18, workEndHour: 9, workHourBitsPerSecond: 1, nonWorkHourBitsPerSecond: 1)
+            try BandwidthThrottle(
+                workStartHour: 18, workEndHour: 9, workHourBitsPerSecond: 1, nonWorkHourBitsPerSecond: 1)
         }
         #expect(throws: UploadCoreError.self) {
             try BandwidthThrottle(workHourBitsPerSecond: 0, nonWorkHourBitsPerSecond: 1)

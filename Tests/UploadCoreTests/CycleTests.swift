@@ -18,7 +18,8 @@ import Testing
         try driver.fireNextTimer()  // cycle 1: 2 chunks
         try driver.write(disk: 0, MiB..<MiB + 128 * KiB)
         try driver.fireNextTimer()  // cycle 2: 2 chunks
-        #expect(driver.inFlight.map(\.purpose) == [.delta(cycle: 1), .delta(cycle: 1), .delta(cycle: 2), .delta(cycle: 2)])
+        #expect(
+            driver.inFlight.map(\.purpose) == [.delta(cycle: 1), .delta(cycle: 1), .delta(cycle: 2), .delta(cycle: 2)])
         for request in driver.inFlight.reversed() where request.purpose == .delta(cycle: 2) {
             try driver.succeed(request.id)
         }

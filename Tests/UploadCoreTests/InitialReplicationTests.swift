@@ -47,7 +47,9 @@ import Testing
 
     @Test func writesDuringInitialReplicationFormTheFirstDeltaCycle() throws {
         let configuration = try UploadCoreConfiguration(
-            disks: [DiskSpec(sizeBytes: 8 * MiB, usedBytes: 4 * MiB), DiskSpec(sizeBytes: 8 * MiB, usedBytes: 4 * MiB)],
+            disks: [
+                DiskSpec(sizeBytes: 8 * MiB, usedBytes: 4 * MiB), DiskSpec(sizeBytes: 8 * MiB, usedBytes: 4 * MiB),
+            ],
             threadsPerVM: 2, chunkBytes: MiB, deltaFrequencyNanos: 30 * second
         )
         var driver = try MockUploadDriver.started(configuration)

@@ -50,7 +50,9 @@ import Testing
     static func failure(_ random: inout SplitMix64) -> ChunkFailure {
         switch Int.random(in: 0..<4, using: &random) {
         case 0: return .connectionReset
-        case 1: return .throttled(retryAfterNanos: Bool.random(using: &random) ? Int64.random(in: 0...2 * second, using: &random) : nil)
+        case 1:
+            return .throttled(
+                retryAfterNanos: Bool.random(using: &random) ? Int64.random(in: 0...2 * second, using: &random) : nil)
         case 2: return .serverError(status: 500)
         default: return .timedOut
         }
@@ -109,7 +111,9 @@ import Testing
             throw MockDriverViolation("cycles neither committed nor superseded")
         }
         if configuration.initialReplication {
-            guard driver.initialCompleted.allSatisfy({ $0 }) else { throw MockDriverViolation("a disk never completed") }
+            guard driver.initialCompleted.allSatisfy({ $0 }) else {
+                throw MockDriverViolation("a disk never completed")
+            }
         }
         return driver
     }
@@ -134,9 +138,11 @@ import Testing
         #expect(restarts > 20 && resyncs > 5 && retries > 100 && throttled > 20)
         #expect(finished > 10 && failed > 0 && commits > 100 && resentAfterRecovery > 0 && stale > 0)
         #expect(maxThreads > 16)
-        print("random runs: restarts \(restarts), resyncs \(resyncs), retries \(retries), throttled \(throttled), "
-            + "finished \(finished), failed \(failed), commits \(commits), resent after recovery \(resentAfterRecovery) B, "
-            + "stale \(stale), max threads \(maxThreads)")
+        print(
+            "random runs: restarts \(restarts), resyncs \(resyncs), retries \(retries), throttled \(throttled), "
+                + "finished \(finished), failed \(failed), commits \(commits), "
+                + "resent after recovery \(resentAfterRecovery) B, "
+                + "stale \(stale), max threads \(maxThreads)")
     }
 
     /// The same seed gives the same run: the core is deterministic.
@@ -153,11 +159,14 @@ import Testing
                     if case .startChunk(let request) = action { return request.id } else { return nil }
                 }
                 guard let id = started.first else { break }
-                actions = Bool.random(using: &random)
+                actions =
+                    Bool.random(using: &random)
                     ? core.chunkSucceeded(id, now: now) : core.chunkFailed(id, reason: .timedOut, now: now)
             }
             return actions + [.cancelTimer(.cycle)] + core.stats.cycles.map { .resyncCompleted(cycle: $0.cycle) }
         }
-        for seed: UInt64 in [1, 2, 3] { #expect(try trace(seed: seed) == trace(seed: seed), "reproduce with seed \(seed)") }
+        for seed: UInt64 in [1, 2, 3] {
+            #expect(try trace(seed: seed) == trace(seed: seed), "reproduce with seed \(seed)")
+        }
     }
 }

@@ -42,7 +42,9 @@ import Testing
             threadsPerVM: 4, chunkBytes: MiB, deltaFrequencyNanos: nil
         )
         var driver = try MockUploadDriver.started(configuration)
-        try driver.drain(until: { $0.initialReplicationOrder == [0] && $0.starts.filter { $0.request.disk == 1 }.count >= 6 })
+        try driver.drain(until: {
+            $0.initialReplicationOrder == [0] && $0.starts.filter { $0.request.disk == 1 }.count >= 6
+        })
         try driver.succeed(try #require(driver.inFlight.first?.id))
         try driver.restart()
         try driver.drain()
@@ -52,6 +54,24 @@ import Testing
         #expect(totalStarted == 24 * MiB + driver.bytesInFlightAtRestarts)
         #expect(driver.core.stats.bytesResentAfterRecovery == driver.bytesInFlightAtRestarts)
         try driver.assertQuiescent()
+    }
+
+    /// Regression (found by the randomized runs): acknowledged ranges are kept per disk across recovery.
+    @Test func restartMidCycleWithSeveralDisksKeepsAcknowledgementsPerDisk() throws {
+        let configuration = try UploadCoreConfiguration(
+            disks: Array(repeating: DiskSpec(sizeBytes: 8 * MiB, usedBytes: 0), count: 2), threadsPerVM: 2,
+            chunkBytes: MiB, initialReplication: false, deltaFrequencyNanos: 30 * second
+        )
+        var driver = try MockUploadDriver.started(configuration)
+        try driver.write(disk: 0, 0..<2 * MiB)
+        try driver.write(disk: 1, 0..<2 * MiB)
+        try driver.fireNextTimer()  // disk 0's two chunks in flight
+        for request in driver.inFlight { try driver.succeed(request.id) }
+        try driver.restart()
+        try driver.drain(until: { $0.commits.count == 1 })
+        let disk1Bytes = driver.starts.filter { $0.request.disk == 1 }.reduce(Int64(0)) { $0 + $1.request.length }
+        #expect(disk1Bytes >= 2 * MiB)
+        #expect(driver.commits.first?.bytes == 4 * MiB)
     }
 
     @Test func openLogFromTheHostIsSealedAfterRecovery() throws {
@@ -70,7 +90,8 @@ import Testing
         let configuration = try UploadCoreConfiguration(disks: [DiskSpec(sizeBytes: 8 * MiB, usedBytes: 0)])
         let chunk = ChunkRecord(id: ChunkID(0), disk: 0, offset: 0, length: 512, purpose: .initial)
         #expect(throws: UploadCoreError.corruptJournal(index: 1, reason: "chunk#0 acknowledged twice")) {
-            try UploadCore(configuration: configuration, recoveringFrom: [.chunkAcknowledged(chunk), .chunkAcknowledged(chunk)])
+            try UploadCore(
+                configuration: configuration, recoveringFrom: [.chunkAcknowledged(chunk), .chunkAcknowledged(chunk)])
         }
         #expect(throws: UploadCoreError.corruptJournal(index: 0, reason: "cycle 3 committed out of order")) {
             try UploadCore(configuration: configuration, recoveringFrom: [.cycleCommitted(cycle: 3, at: 0)])

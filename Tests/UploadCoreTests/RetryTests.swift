@@ -3,7 +3,8 @@ import Testing
 @testable import UploadCore
 
 @Suite struct RetryTests {
-    private func oneChunk(_ policy: RetryPolicy, threads: Int = 1, chunks: Int64 = 1) throws -> UploadCoreConfiguration {
+    private func oneChunk(_ policy: RetryPolicy, threads: Int = 1, chunks: Int64 = 1) throws -> UploadCoreConfiguration
+    {
         try UploadCoreConfiguration(
             disks: [DiskSpec(sizeBytes: chunks * MiB, usedBytes: chunks * MiB)], threadsPerVM: threads,
             chunkBytes: MiB, deltaFrequencyNanos: nil, retryPolicy: policy, seed: 42

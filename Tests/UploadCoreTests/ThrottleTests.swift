@@ -10,7 +10,8 @@ import Testing
         #expect(utc.isWorkHour(at: monday2024 + 9 * 3600 * second))
         #expect(!utc.isWorkHour(at: monday2024 + 18 * 3600 * second))
         #expect(!utc.isWorkHour(at: monday2024 + 5 * 86_400 * second + 10 * 3600 * second))  // Saturday
-        let behind = try BandwidthThrottle(workHourBitsPerSecond: 1, nonWorkHourBitsPerSecond: 2, utcOffsetSeconds: -3600)
+        let behind = try BandwidthThrottle(
+            workHourBitsPerSecond: 1, nonWorkHourBitsPerSecond: 2, utcOffsetSeconds: -3600)
         #expect(behind.localWeekdayAndHour(at: monday2024) == (.sunday, 23))
         #expect(behind.bitsPerSecond(at: monday2024 + 10 * 3600 * second) == 1)
         #expect(behind.localWeekdayAndHour(at: -1) == (.wednesday, 22))

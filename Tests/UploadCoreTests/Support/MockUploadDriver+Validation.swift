@@ -160,7 +160,8 @@ extension MockUploadDriver {
             let missing = ByteRangeSet(diskRanges.ranges).subtracting(acked)
             guard missing.isEmpty else {
                 throw MockDriverViolation(
-                    "cycle \(commit.cycle) committed with unjournaled bytes \(missing.ranges) of disk \(diskRanges.disk); sealed \(sealed); acked \(String(describing: cycleAcked[commit.cycle])); restarts \(restarts); starts \(starts.filter { $0.request.purpose.cycle == commit.cycle }.map { "\($0.request.id) \($0.request.disk) \($0.request.offset)+\($0.request.length) a\($0.request.attempt)" })"
+                    "cycle \(commit.cycle) committed with unjournaled bytes \(missing.ranges) of disk "
+                        + "\(diskRanges.disk) after \(restarts) restarts"
                 )
             }
         }

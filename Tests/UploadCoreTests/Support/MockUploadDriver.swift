@@ -129,7 +129,6 @@ struct MockUploadDriver {
         return true
     }
 
-
     /// Acknowledges every chunk in flight (lowest thread first) and fires timers, until `done` holds or nothing
     /// is left to do; throws after `maxSteps` steps.
     mutating func drain(maxSteps: Int = 1_000_000, until done: (MockUploadDriver) -> Bool = { _ in false }) throws {
@@ -172,7 +171,8 @@ struct MockUploadDriver {
         }
         guard core.queueDepth == 0 else { throw MockDriverViolation("left over queue of \(core.queueDepth)") }
         guard core.stats.bytesAcknowledged <= core.stats.bytesPlanned else {
-            throw MockDriverViolation("acknowledged \(core.stats.bytesAcknowledged) > planned \(core.stats.bytesPlanned)")
+            throw MockDriverViolation(
+                "acknowledged \(core.stats.bytesAcknowledged) > planned \(core.stats.bytesPlanned)")
         }
     }
 
