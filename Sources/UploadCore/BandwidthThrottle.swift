@@ -89,8 +89,11 @@ public struct BandwidthThrottle: Hashable, Sendable {
     ///
     /// - Complexity: O(`workDays.count`).
     public func pacingInterval(forBytes bytes: Int64, at now: Int64) -> Int64 {
-        let nanos = (Double(bytes) * 8 * 1e9 / Double(bitsPerSecond(at: now))).rounded(.up)
-        return Int64(nanos)
+        // Integer arithmetic (128-bit intermediate): no libm, exact, and no overflow for any chunk size.
+        let rate = bitsPerSecond(at: now)
+        let product = (bytes * 8).multipliedFullWidth(by: 1_000_000_000)
+        let (quotient, remainder) = rate.dividingFullWidth(product)
+        return remainder > 0 ? quotient + 1 : quotient
     }
 
     private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {

@@ -93,7 +93,8 @@ public enum RetryPolicy: Hashable, Sendable {
         }
         guard jitter > 0 else { return nominal }
         let factor = 1 + Double.random(in: -jitter...jitter, using: &generator)
-        return Swift.max(0, Int64((Double(nominal) * factor).rounded()))
+        // `+ 0.5` and truncation instead of `rounded()`, which would need libm at link time.
+        return Swift.max(0, Int64(Double(nominal) * factor + 0.5))
     }
 
     func validate() throws(UploadCoreError) {
