@@ -115,6 +115,10 @@ extension UploadCore {
     }
 
     private mutating func replaySeal(_ cycle: CycleRecord, at index: Int) throws(UploadCoreError) {
+        guard initialReplicationDone.allSatisfy({ $0 }) else {
+            throw .corruptJournal(
+                index: index, reason: "cycle \(cycle.cycle) sealed before initial replication completed")
+        }
         guard cycle.cycle >= nextCycle else {
             throw .corruptJournal(index: index, reason: "cycle \(cycle.cycle) sealed after cycle \(nextCycle - 1)")
         }

@@ -100,6 +100,13 @@ import Testing
         #expect(throws: UploadCoreError.corruptJournal(index: 0, reason: "chunk#1 names no disk 2")) {
             try UploadCore(configuration: configuration, recoveringFrom: [.chunkStarted(outside)])
         }
+        let early = CycleRecord(cycle: 1, kind: .delta, sealedAt: 0, disks: [], supersedes: [])
+        #expect(
+            throws: UploadCoreError.corruptJournal(
+                index: 0, reason: "cycle 1 sealed before initial replication completed")
+        ) {
+            try UploadCore(configuration: configuration, recoveringFrom: [.cycleSealed(early)])
+        }
         let unknownCycle = ChunkRecord(id: ChunkID(2), disk: 0, offset: 0, length: 512, purpose: .delta(cycle: 9))
         #expect(throws: UploadCoreError.self) {
             try UploadCore(configuration: configuration, recoveringFrom: [.chunkAcknowledged(unknownCycle)])
