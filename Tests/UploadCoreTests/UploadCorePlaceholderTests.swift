@@ -1,4 +1,0 @@
-import Testing
-@testable import UploadCore
-
-@Test func UploadCoreModuleBuilds() { #expect(Bool(true)) }
