@@ -130,7 +130,7 @@ struct DocumentDecoder {
 
     private func readDisks(_ node: Node, path: String) -> [Disk]? {
         guard let elements = node.sequenceElements, (1...17).contains(elements.count) else {
-            context.fail(node.mark, path, "expected a list of 1 to 17 disks (OS + 16 data, DOMAIN §1.4), found "
+            context.fail(node.mark, path, "expected a list of 1 to 17 disks (OS + 16 data disks, ASR's limit), found "
                 + (node.sequenceElements.map { "\($0.count) disks" } ?? DecodeContext.describe(node)))
             return nil
         }

@@ -78,13 +78,30 @@ public enum ScenarioLoader {
             let detail = context.map { " (\($0.text) at \($0.mark.line):\($0.mark.column))" } ?? ""
             return positioned(mark, "YAML syntax error: \(problem)\(detail)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return positioned(context.mark, "YAML error: duplicated keys \(duplicates.joined(separator: ", "))")
+            let message = "YAML error: duplicated key \(duplicates.map { "'\($0)'" }.joined(separator: ", "))"
+            guard let (line, column) = secondOccurrence(of: duplicates.first ?? "", in: yaml, after: context.mark.line)
+            else { return positioned(context.mark, message) }
+            return ScenarioError(file: file, line: line, column: column, keyPath: "", message: message)
         case .reader(let problem, let offset, _, _):
             let (line, column) = lineAndColumn(ofUTF8Offset: offset ?? 0, in: yaml)
             return ScenarioError(file: file, line: line, column: column, keyPath: "", message: "YAML reader error: \(problem)")
         case .no, .memory, .writer, .emitter, .representer, .dataCouldNotBeDecoded:
             return ScenarioError(file: file, line: 1, column: 1, keyPath: "", message: "YAML error: \(yamlError)")
         }
+    }
+
+    /// Line and column of the second line at or after `firstLine` that starts with `key:` (a duplicated key).
+    private static func secondOccurrence(of key: String, in text: String, after firstLine: Int) -> (Int, Int)? {
+        var found = 0
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where index + 1 >= firstLine {
+            let indent = line.prefix { $0 == " " }.count
+            let body = line.dropFirst(indent)
+            guard body.hasPrefix("\(key):") || body.hasPrefix("- \(key):") else { continue }
+            found += 1
+            if found == 2 { return (index + 1, indent + (body.hasPrefix("- ") ? 3 : 1)) }
+        }
+        return nil
     }
 
     private static func lineAndColumn(ofUTF8Offset offset: Int, in text: String) -> (Int, Int) {

@@ -160,6 +160,19 @@ func minimal(replication: String = "  uploadThreadsPerVM: 4", extra: String = ""
         #expect(errors.first?.contains("YAML syntax error") == true, "\(errors)")
     }
 
+    @Test func duplicatedKeyPointsAtTheSecondOccurrence() {
+        #expect(loadErrors("vms: {count: 3}\nnetwork: {circuit: {bandwidth: 1Gbps}}\nvms: {count: 4}") == [
+            "x.yaml:3:1: YAML error: duplicated key 'vms'",
+        ])
+    }
+
+    @Test func tabIndentationIsASyntaxError() {
+        #expect(loadErrors("vms: {count: 3}\nnetwork:\n\tcircuit: {bandwidth: 1Gbps}") == [
+            "x.yaml:3:1: YAML syntax error: found character that cannot start any token "
+                + "(while scanning for the next token at 3:1)",
+        ])
+    }
+
     @Test func emptyAndNonMappingDocuments() {
         #expect(loadErrors("") == ["x.yaml:1:1: expected a scenario mapping, found an empty document"])
         #expect(loadErrors("- 1\n- 2\n").first?.hasPrefix("x.yaml:1:1: expected a mapping with keys 'name'") == true)
