@@ -30,33 +30,50 @@ extension DocumentDecoder {
                 default: Quantity.nanoseconds(text).flatMap { $0 >= 0 ? .fixed(nanoseconds: $0) : nil }
                 }
             }
-            return .circuitDown(.init(
-                connection: f.read("connection", ValueKind<CircuitConnection>.choice, default: .both),
-                atNanoseconds: at,
-                forNanoseconds: f.optional("for", .duration, [Check.positive]),
-                detection: f.read("detection", detectionKind, default: .bgp),
-                restorationNanoseconds: f.read("restoration", .duration, default: 10_000_000_000, [Check.nonNegative])))
+            return .circuitDown(
+                .init(
+                    connection: f.read("connection", ValueKind<CircuitConnection>.choice, default: .both),
+                    atNanoseconds: at,
+                    forNanoseconds: f.optional("for", .duration, [Check.positive]),
+                    detection: f.read("detection", detectionKind, default: .bgp),
+                    restorationNanoseconds: f.read(
+                        "restoration",
+                        .duration,
+                        default: 10_000_000_000,
+                        [Check.nonNegative]
+                    )
+                )
+            )
         case "throttlingStorm":
             let keys = ["at", "for", "extraLatency", "forced503"]
             guard let f = Fields(node, path: path, context: context, known: keys),
                 let at = f.required("at", .duration, [Check.nonNegative]),
                 let length = f.required("for", .duration, [Check.positive])
             else { return nil }
-            return .throttlingStorm(.init(
-                atNanoseconds: at, forNanoseconds: length,
-                extraLatencyNanoseconds: f.read("extraLatency", .duration, default: 0, [Check.nonNegative]),
-                forced503Share: f.read("forced503", .ratio, default: 0, [Check.unitInterval])))
+            return .throttlingStorm(
+                .init(
+                    atNanoseconds: at,
+                    forNanoseconds: length,
+                    extraLatencyNanoseconds: f.read("extraLatency", .duration, default: 0, [Check.nonNegative]),
+                    forced503Share: f.read("forced503", .ratio, default: 0, [Check.unitInterval])
+                )
+            )
         case "hostRestart":
             guard let f = Fields(node, path: path, context: context, known: ["host", "at", "downFor"]),
                 let at = f.required("at", .duration, [Check.nonNegative])
             else { return nil }
             let names = hosts.map(\.name)
-            let hostKind = ValueKind<Int>(expected: "a host name (\(names.map { "'\($0)'" }.joined(separator: ", ")))") {
+            let hostKind = ValueKind<Int>(expected: "a host name (\(names.map { "'\($0)'" }.joined(separator: ", ")))")
+            {
                 names.firstIndex(of: $0)
             }
-            return .hostRestart(.init(
-                hostIndex: f.read("host", hostKind, default: 0), atNanoseconds: at,
-                downForNanoseconds: f.read("downFor", .duration, default: 0, [Check.nonNegative])))
+            return .hostRestart(
+                .init(
+                    hostIndex: f.read("host", hostKind, default: 0),
+                    atNanoseconds: at,
+                    downForNanoseconds: f.read("downFor", .duration, default: 0, [Check.nonNegative])
+                )
+            )
         default:
             return nil
         }
@@ -69,18 +86,25 @@ extension DocumentDecoder {
         }
         let r = document.replication
         if r.targetRPONanoseconds < r.frequencyNanoseconds {
-            context.fail(replication?.mark(of: "targetRPO") ?? root.mark, "replication.targetRPO",
+            context.fail(
+                replication?.mark(of: "targetRPO") ?? root.mark,
+                "replication.targetRPO",
                 "expected a target RPO ≥ the frequency (\(Quantity.formatDuration(r.frequencyNanoseconds))), "
-                    + "found '\(Quantity.formatDuration(r.targetRPONanoseconds))'")
+                    + "found '\(Quantity.formatDuration(r.targetRPONanoseconds))'"
+            )
         }
         let faultNodes = root["faults"]?.sequenceElements ?? []
-        for (index, fault) in document.faults.enumerated() where fault.startNanoseconds >= document.durationNanoseconds {
+        for (index, fault) in document.faults.enumerated() where fault.startNanoseconds >= document.durationNanoseconds
+        {
             let name = faultName(fault)
             let node = index < faultNodes.count ? faultNodes[index] : nil
             let at = node.flatMap { $0.mapping?[name]?.mapping?["at"] }
-            context.fail(at?.mark ?? node?.mark ?? root.mark, "faults[\(index)].\(name).at",
+            context.fail(
+                at?.mark ?? node?.mark ?? root.mark,
+                "faults[\(index)].\(name).at",
                 "expected a time before the end of the run (\(Quantity.formatDuration(document.durationNanoseconds))), "
-                    + "found '\(Quantity.formatDuration(fault.startNanoseconds))'")
+                    + "found '\(Quantity.formatDuration(fault.startNanoseconds))'"
+            )
         }
         if document.network.circuit == nil, document.network.fallbackPaths.isEmpty, root["network"] != nil,
             context.errors.isEmpty
@@ -90,7 +114,11 @@ extension DocumentDecoder {
         if document.faults.contains(where: { if case .circuitDown = $0 { true } else { false } }),
             document.network.circuit == nil
         {
-            context.fail(root.mark(of: "faults"), "faults", "expected a 'network.circuit' for a circuitDown fault, found none")
+            context.fail(
+                root.mark(of: "faults"),
+                "faults",
+                "expected a 'network.circuit' for a circuitDown fault, found none"
+            )
         }
     }
 

@@ -3,11 +3,19 @@ import Yams
 extension DocumentDecoder {
     func readNetwork(_ root: Fields) -> Network {
         let defaultTCP = TCPSettings(
-            variant: .cubic, mssBytes: 1460, initialWindowSegments: 10, receiveWindowBytes: 16 * 1_048_576,
-            slowStartAfterIdle: true)
+            variant: .cubic,
+            mssBytes: 1460,
+            initialWindowSegments: 10,
+            receiveWindowBytes: 16 * 1_048_576,
+            slowStartAfterIdle: true
+        )
         var network = Network(circuit: nil, tcp: defaultTCP, fallbackPaths: [])
         guard let node = root["network"] else {
-            context.fail(root.mark, "network", "missing required key 'network' (expected 'circuit' and/or 'fallbackPaths')")
+            context.fail(
+                root.mark,
+                "network",
+                "missing required key 'network' (expected 'circuit' and/or 'fallbackPaths')"
+            )
             return network
         }
         guard let f = Fields(node, path: "network", context: context, known: ["circuit", "tcp", "fallbackPaths"]) else {
@@ -19,7 +27,11 @@ extension DocumentDecoder {
             network.fallbackPaths = readFallbackPaths(paths, path: f.path("fallbackPaths"))
         }
         if f["circuit"] == nil, f["fallbackPaths"] == nil {
-            context.fail(f.mark, "network", "expected a path to storage: 'circuit' and/or 'fallbackPaths', found neither")
+            context.fail(
+                f.mark,
+                "network",
+                "expected a path to storage: 'circuit' and/or 'fallbackPaths', found neither"
+            )
         }
         return network
     }
@@ -41,11 +53,19 @@ extension DocumentDecoder {
             variant: f.read("variant", ValueKind<TCPVariant>.choice, default: defaults.variant),
             mssBytes: f.read("mss", .size, default: defaults.mssBytes, [Check.within(536...9000, "536...9000 bytes")]),
             initialWindowSegments: f.read(
-                "initialWindow", .integer, default: defaults.initialWindowSegments, [Check.within(1...100, "1...100 segments")]),
+                "initialWindow",
+                .integer,
+                default: defaults.initialWindowSegments,
+                [Check.within(1...100, "1...100 segments")]
+            ),
             receiveWindowBytes: f.read(
-                "receiveWindow", .size, default: defaults.receiveWindowBytes,
-                [Check.within(1024...1_073_741_824, "1KiB...1GiB")]),
-            slowStartAfterIdle: f.read("slowStartAfterIdle", .boolean, default: defaults.slowStartAfterIdle))
+                "receiveWindow",
+                .size,
+                default: defaults.receiveWindowBytes,
+                [Check.within(1024...1_073_741_824, "1KiB...1GiB")]
+            ),
+            slowStartAfterIdle: f.read("slowStartAfterIdle", .boolean, default: defaults.slowStartAfterIdle)
+        )
     }
 
     private func readFallbackPaths(_ node: Node, path: String) -> [FallbackPath] {
@@ -64,9 +84,18 @@ extension DocumentDecoder {
             let capacity = f.required("capacity", .bandwidth, [Check.positive])
             let rtt = f.read("rtt", .duration, default: 50_000_000, [Check.positive])
             let loss = f.read("loss", .probability, default: 1e-4, [Check.halfOpenUnit])
-            let cross = f["crossTraffic"].map { readCrossTraffic($0, path: f.path("crossTraffic")) } ?? .constant(share: 0)
+            let cross =
+                f["crossTraffic"].map { readCrossTraffic($0, path: f.path("crossTraffic")) } ?? .constant(share: 0)
             if let capacity {
-                paths.append(.init(name: name, capacityBitsPerSecond: capacity, rttNanoseconds: rtt, loss: loss, crossTraffic: cross))
+                paths.append(
+                    .init(
+                        name: name,
+                        capacityBitsPerSecond: capacity,
+                        rttNanoseconds: rtt,
+                        loss: loss,
+                        crossTraffic: cross
+                    )
+                )
             }
         }
         return paths
@@ -77,8 +106,12 @@ extension DocumentDecoder {
             return .constant(share: context.value(node, path, .ratio, [Check.halfOpenUnit]) ?? 0)
         }
         guard let elements = node.sequenceElements, !elements.isEmpty else {
-            context.fail(node.mark, path, "expected a share like '30%' or a list of {at, share}, found "
-                + DecodeContext.describe(node))
+            context.fail(
+                node.mark,
+                path,
+                "expected a share like '30%' or a list of {at, share}, found "
+                    + DecodeContext.describe(node)
+            )
             return .constant(share: 0)
         }
         var points: [CrossTrafficPoint] = []
@@ -88,8 +121,12 @@ extension DocumentDecoder {
                 let share = f.required("share", .ratio, [Check.halfOpenUnit])
             else { continue }
             if let last = points.last, at <= last.timeNanoseconds {
-                context.fail(f.mark(of: "at"), f.path("at"), "expected times in increasing order, found "
-                    + "'\(Quantity.formatDuration(at))' after '\(Quantity.formatDuration(last.timeNanoseconds))'")
+                context.fail(
+                    f.mark(of: "at"),
+                    f.path("at"),
+                    "expected times in increasing order, found "
+                        + "'\(Quantity.formatDuration(at))' after '\(Quantity.formatDuration(last.timeNanoseconds))'"
+                )
             }
             points.append(.init(timeNanoseconds: at, share: share))
         }
@@ -106,18 +143,40 @@ extension DocumentDecoder {
         let keys = ["preset", "ingress", "requestRate", "blobThroughput", "blobRequestRate", "serverLatency"]
         guard let f = Fields(node, path: "storage", context: context, known: keys) else { return fallback }
         var account = f.read("preset", presetKind, default: .majorRegion2025).account
-        account.ingressBitsPerSecond = f.read("ingress", .bandwidth, default: account.ingressBitsPerSecond, [Check.positive])
+        account.ingressBitsPerSecond = f.read(
+            "ingress",
+            .bandwidth,
+            default: account.ingressBitsPerSecond,
+            [Check.positive]
+        )
         account.requestsPerSecond = f.read("requestRate", .rate, default: account.requestsPerSecond, [Check.positive])
-        account.blobBitsPerSecond = f.read("blobThroughput", .bandwidth, default: account.blobBitsPerSecond, [Check.positive])
+        account.blobBitsPerSecond = f.read(
+            "blobThroughput",
+            .bandwidth,
+            default: account.blobBitsPerSecond,
+            [Check.positive]
+        )
         account.blobRequestsPerSecond = f.read(
-            "blobRequestRate", .rate, default: account.blobRequestsPerSecond, [Check.positive])
+            "blobRequestRate",
+            .rate,
+            default: account.blobRequestsPerSecond,
+            [Check.positive]
+        )
         if let latency = f["serverLatency"],
             let l = Fields(latency, path: f.path("serverLatency"), context: context, known: ["median", "sigma"])
         {
             account.serverLatencyMedianNanoseconds = l.read(
-                "median", .duration, default: account.serverLatencyMedianNanoseconds, [Check.positive])
+                "median",
+                .duration,
+                default: account.serverLatencyMedianNanoseconds,
+                [Check.positive]
+            )
             account.serverLatencySigma = l.read(
-                "sigma", .number, default: account.serverLatencySigma, [Check.within(0...5, "[0, 5]")])
+                "sigma",
+                .number,
+                default: account.serverLatencySigma,
+                [Check.within(0...5, "[0, 5]")]
+            )
         }
         return account
     }

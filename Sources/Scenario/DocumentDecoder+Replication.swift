@@ -8,13 +8,15 @@ extension DocumentDecoder {
         let rate = ValueKind<Double>(expected: "a rate like '2MB/s'", parse: Quantity.bitsPerSecond)
         if case .scalar(let scalar) = node {
             if scalar.string == "none" { return .none }
-            return context.value(node, path, rate, [Check.nonNegative]).map { .constant(bytesPerSecond: $0 / 8) } ?? .none
+            return context.value(node, path, rate, [Check.nonNegative]).map { .constant(bytesPerSecond: $0 / 8) }
+                ?? .none
         }
         guard let (name, value) = context.variant(node, path, Self.churnKinds) else { return .none }
         let path = Fields.join(path, name)
         switch name {
         case "constant":
-            return context.value(value, path, rate, [Check.nonNegative]).map { .constant(bytesPerSecond: $0 / 8) } ?? .none
+            return context.value(value, path, rate, [Check.nonNegative]).map { .constant(bytesPerSecond: $0 / 8) }
+                ?? .none
         case "diurnal":
             guard let f = Fields(value, path: path, context: context, known: ["mean", "peak", "peakHour"]),
                 let mean = f.required("mean", rate, [Check.positive]),
@@ -22,8 +24,12 @@ extension DocumentDecoder {
                 let hour = f.required("peakHour", .number, [Check.within(0...23.999, "[0, 24)")])
             else { return .none }
             guard peak >= mean, peak <= 2 * mean else {
-                context.fail(f.mark(of: "peak"), f.path("peak"), "expected a peak between the mean and twice the mean "
-                    + "(so the trough stays ≥ 0), found \(DecodeContext.describe(f["peak"] ?? value))")
+                context.fail(
+                    f.mark(of: "peak"),
+                    f.path("peak"),
+                    "expected a peak between the mean and twice the mean "
+                        + "(so the trough stays ≥ 0), found \(DecodeContext.describe(f["peak"] ?? value))"
+                )
                 return .none
             }
             return .diurnal(.init(meanBytesPerSecond: mean / 8, peakBytesPerSecond: peak / 8, peakHour: hour))
@@ -35,14 +41,31 @@ extension DocumentDecoder {
                 let length = f.required("burstLength", .duration, [Check.positive]),
                 let period = f.required("period", .duration, [Check.positive])
             else { return .none }
-            guard length < period else {
-                context.fail(f.mark(of: "burstLength"), f.path("burstLength"),
-                    "expected a burst shorter than the period (\(Quantity.formatDuration(period))), "
-                    + "found '\(Quantity.formatDuration(length))'")
+            guard burst >= base else {
+                context.fail(
+                    f.mark(of: "burstRate"),
+                    f.path("burstRate"),
+                    "expected a burst rate ≥ the base rate, found \(DecodeContext.describe(f["burstRate"] ?? value))"
+                )
                 return .none
             }
-            return .bursty(.init(baseBytesPerSecond: base / 8, burstBytesPerSecond: burst / 8,
-                burstLengthNanoseconds: length, periodNanoseconds: period))
+            guard length < period else {
+                context.fail(
+                    f.mark(of: "burstLength"),
+                    f.path("burstLength"),
+                    "expected a burst shorter than the period (\(Quantity.formatDuration(period))), "
+                        + "found '\(Quantity.formatDuration(length))'"
+                )
+                return .none
+            }
+            return .bursty(
+                .init(
+                    baseBytesPerSecond: base / 8,
+                    burstBytesPerSecond: burst / 8,
+                    burstLengthNanoseconds: length,
+                    periodNanoseconds: period
+                )
+            )
         case "trace":
             guard let file = context.value(value, path, .string) else { return .none }
             return readTrace(file, node: value, path: path).map(Churn.trace) ?? .none
@@ -68,14 +91,23 @@ extension DocumentDecoder {
                 continue  // one header line, e.g. "time,bytesPerSecond"
             }
             guard cells.count == 2, let time = Self.traceTime(cells[0]), time >= 0,
-                let rate = Quantity.bitsPerSecond(cells[1]).map({ $0 / 8 }) ?? Double(cells[1]), rate >= 0, rate.isFinite
+                let rate = Quantity.bitsPerSecond(cells[1]).map({ $0 / 8 }) ?? Double(cells[1]), rate >= 0,
+                rate.isFinite
             else {
-                context.fail(node.mark, path, "\(file):\(index + 1): expected 'time,bytesPerSecond' with time ≥ 0 "
-                    + "and rate ≥ 0, found '\(line)'")
+                context.fail(
+                    node.mark,
+                    path,
+                    "\(file):\(index + 1): expected 'time,bytesPerSecond' with time ≥ 0 "
+                        + "and rate ≥ 0, found '\(line)'"
+                )
                 return nil
             }
             if let last = samples.last, time <= last.timeNanoseconds {
-                context.fail(node.mark, path, "\(file):\(index + 1): expected times in increasing order, found '\(line)'")
+                context.fail(
+                    node.mark,
+                    path,
+                    "\(file):\(index + 1): expected times in increasing order, found '\(line)'"
+                )
                 return nil
             }
             samples.append(ChurnSample(timeNanoseconds: time, bytesPerSecond: rate))
@@ -102,25 +134,47 @@ extension DocumentDecoder {
     func readReplication(_ root: Fields) -> Replication {
         let minute: Int64 = 60_000_000_000
         var replication = Replication(
-            frequencyNanoseconds: 5 * minute, targetRPONanoseconds: 15 * minute, uploadThreadsPerVM: 4,
-            chunkSizeBytes: 4 * 1_048_576, compressibility: 1, compressionBytesPerSecondPerCore: nil,
-            resyncThreshold: 0.5, retry: .asrOutage, throttle: nil)
+            frequencyNanoseconds: 5 * minute,
+            targetRPONanoseconds: 15 * minute,
+            uploadThreadsPerVM: 4,
+            chunkSizeBytes: 4 * 1_048_576,
+            compressibility: 1,
+            compressionBytesPerSecondPerCore: nil,
+            resyncThreshold: 0.5,
+            retry: .asrOutage,
+            throttle: nil
+        )
         guard let node = root["replication"],
             let f = Fields(node, path: "replication", context: context, known: Self.replicationKeys)
         else { return replication }
         let allowed: [Int64] = [30_000_000_000, 5 * minute, 15 * minute]
-        replication.frequencyNanoseconds = f.read("frequency", .duration, default: 5 * minute, [
-            { allowed.contains($0) ? nil : "must be 30s, 5m or 15m, ASR's replication frequencies" },
-        ])
+        replication.frequencyNanoseconds = f.read(
+            "frequency",
+            .duration,
+            default: 5 * minute,
+            [
+                { allowed.contains($0) ? nil : "must be 30s, 5m or 15m, ASR's replication frequencies" }
+            ]
+        )
         replication.targetRPONanoseconds = f.read("targetRPO", .duration, default: 15 * minute, [Check.positive])
-        replication.uploadThreadsPerVM = f.read("uploadThreadsPerVM", .integer, default: 4, [
-            Check.within(1...32, "1...32, ASR's UploadThreadsPerVM range"),
-        ])
-        replication.chunkSizeBytes = f.read("chunkSize", .size, default: 4 * 1_048_576, [
-            Check.positive,
-            { $0 % 512 == 0 ? nil : "must be a multiple of 512 bytes, the page size" },
-            { $0 <= 4 * 1_048_576 ? nil : "must be ≤ 4MiB, the Put Page maximum" },
-        ])
+        replication.uploadThreadsPerVM = f.read(
+            "uploadThreadsPerVM",
+            .integer,
+            default: 4,
+            [
+                Check.within(1...32, "1...32, ASR's UploadThreadsPerVM range")
+            ]
+        )
+        replication.chunkSizeBytes = f.read(
+            "chunkSize",
+            .size,
+            default: 4 * 1_048_576,
+            [
+                Check.positive,
+                { $0 % 512 == 0 ? nil : "must be a multiple of 512 bytes, the page size" },
+                { $0 <= 4 * 1_048_576 ? nil : "must be ≤ 4MiB, the Put Page maximum" },
+            ]
+        )
         replication.compressibility = f.read("compressibility", .ratio, default: 1, [Check.openClosedUnit])
         replication.compressionBytesPerSecondPerCore = f.optional("compressionCost", .bandwidth, [Check.positive])
             .map { $0 / 8 }
@@ -133,8 +187,12 @@ extension DocumentDecoder {
     private func readRetry(_ node: Node, path: String) -> RetryPolicy {
         if case .scalar(let scalar) = node {
             if scalar.string == "asr-outage" { return .asrOutage }
-            context.fail(node.mark, path, "expected 'asr-outage' or a mapping with 'base', 'cap', 'jitter', "
-                + "found \(DecodeContext.describe(node))")
+            context.fail(
+                node.mark,
+                path,
+                "expected 'asr-outage' or a mapping with 'base', 'cap', 'jitter', "
+                    + "found \(DecodeContext.describe(node))"
+            )
             return .asrOutage
         }
         guard let f = Fields(node, path: path, context: context, known: ["base", "cap", "jitter"]) else {
@@ -143,8 +201,11 @@ extension DocumentDecoder {
         let base = f.read("base", .duration, default: 2_000_000_000, [Check.positive])
         let cap = f.read("cap", .duration, default: 30_000_000_000, [Check.positive])
         if cap < base {
-            context.fail(f.mark(of: "cap"), f.path("cap"),
-                "expected a cap ≥ base (\(Quantity.formatDuration(base))), found '\(Quantity.formatDuration(cap))'")
+            context.fail(
+                f.mark(of: "cap"),
+                f.path("cap"),
+                "expected a cap ≥ base (\(Quantity.formatDuration(base))), found '\(Quantity.formatDuration(cap))'"
+            )
         }
         let jitter = f.read("jitter", .ratio, default: 0.2, [Check.halfOpenUnit])
         return .exponential(.init(baseNanoseconds: base, capNanoseconds: cap, jitter: jitter))
@@ -176,16 +237,26 @@ extension DocumentDecoder {
         if let daysNode = f["workDays"] {
             let dayKind = ValueKind<Weekday>.choice
             if let elements = daysNode.sequenceElements {
-                let parsed = elements.enumerated().compactMap { i, n in context.value(n, "\(f.path("workDays"))[\(i)]", dayKind) }
+                let parsed = elements.enumerated().compactMap { i, n in
+                    context.value(n, "\(f.path("workDays"))[\(i)]", dayKind)
+                }
                 days = Weekday.allCases.filter(parsed.contains)
             } else {
-                context.fail(daysNode.mark, f.path("workDays"),
-                    "expected a list of weekdays like [mon, tue], found \(DecodeContext.describe(daysNode))")
+                context.fail(
+                    daysNode.mark,
+                    f.path("workDays"),
+                    "expected a list of weekdays like [mon, tue], found \(DecodeContext.describe(daysNode))"
+                )
             }
         }
         guard let work, let nonWork else { return nil }
         return BandwidthThrottle(
-            workDays: days, workStartNanoseconds: hours.0, workEndNanoseconds: hours.1, workHourBitsPerSecond: work,
-            nonWorkHourBitsPerSecond: nonWork, utcOffsetNanoseconds: offset)
+            workDays: days,
+            workStartNanoseconds: hours.0,
+            workEndNanoseconds: hours.1,
+            workHourBitsPerSecond: work,
+            nonWorkHourBitsPerSecond: nonWork,
+            utcOffsetNanoseconds: offset
+        )
     }
 }

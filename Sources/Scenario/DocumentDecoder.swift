@@ -35,7 +35,8 @@ struct DocumentDecoder {
             replication: readReplication(fields),
             network: readNetwork(fields),
             storage: readStorage(fields),
-            faults: readFaults(fields, hosts: hosts))
+            faults: readFaults(fields, hosts: hosts)
+        )
         validate(document, fields)
         return context.errors.count == before ? document : nil
     }
@@ -49,14 +50,18 @@ struct DocumentDecoder {
         let end = fields.read("end", .duration, default: duration, [Check.positive])
         if end > duration {
             context.fail(
-                fields.mark(of: "end"), fields.path("end"),
+                fields.mark(of: "end"),
+                fields.path("end"),
                 "expected a time within the duration (\(Quantity.formatDuration(duration))), "
-                    + "found '\(Quantity.formatDuration(end))'")
+                    + "found '\(Quantity.formatDuration(end))'"
+            )
         } else if start >= end {
             context.fail(
-                fields.mark(of: "start"), fields.path("start"),
+                fields.mark(of: "start"),
+                fields.path("start"),
                 "expected a start before the end (\(Quantity.formatDuration(end))), "
-                    + "found '\(Quantity.formatDuration(start))'")
+                    + "found '\(Quantity.formatDuration(start))'"
+            )
         }
         return MeasurementWindow(startNanoseconds: start, endNanoseconds: end)
     }
@@ -86,7 +91,11 @@ struct DocumentDecoder {
         let defaultHost = Host(name: "host-1", nicBitsPerSecond: 10e9, cores: 16)
         guard let node = root["hosts"] else { return [defaultHost] }
         guard let elements = node.sequenceElements, !elements.isEmpty else {
-            context.fail(node.mark, "hosts", "expected a non-empty list of hosts, found \(DecodeContext.describe(node))")
+            context.fail(
+                node.mark,
+                "hosts",
+                "expected a non-empty list of hosts, found \(DecodeContext.describe(node))"
+            )
             return [defaultHost]
         }
         var hosts: [Host] = []
@@ -97,13 +106,19 @@ struct DocumentDecoder {
             }
             let name = fields.read("name", .string, default: "host-\(index + 1)")
             if hosts.contains(where: { $0.name == name }) {
-                context.fail(fields.mark(of: "name"), fields.path("name"), "expected a unique host name, found '\(name)' twice")
+                context.fail(
+                    fields.mark(of: "name"),
+                    fields.path("name"),
+                    "expected a unique host name, found '\(name)' twice"
+                )
             }
             hosts.append(
                 Host(
                     name: name,
                     nicBitsPerSecond: fields.read("nic", .bandwidth, default: 10e9, [Check.positive]),
-                    cores: fields.read("cores", .integer, default: 16, [Check.within(1...1024, "1...1024")])))
+                    cores: fields.read("cores", .integer, default: 16, [Check.within(1...1024, "1...1024")])
+                )
+            )
         }
         return hosts.isEmpty ? [defaultHost] : hosts
     }
@@ -130,17 +145,25 @@ struct DocumentDecoder {
 
     private func readDisks(_ node: Node, path: String) -> [Disk]? {
         guard let elements = node.sequenceElements, (1...17).contains(elements.count) else {
-            context.fail(node.mark, path, "expected a list of 1 to 17 disks (OS + 16 data disks, ASR's limit), found "
-                + (node.sequenceElements.map { "\($0.count) disks" } ?? DecodeContext.describe(node)))
+            context.fail(
+                node.mark,
+                path,
+                "expected a list of 1 to 17 disks (OS + 16 data disks, ASR's limit), found "
+                    + (node.sequenceElements.map { "\($0.count) disks" } ?? DecodeContext.describe(node))
+            )
             return nil
         }
         let maxDisk: Int64 = 4_095_000_000_000
         return elements.enumerated().compactMap { index, element in
             guard let fields = Fields(element, path: "\(path)[\(index)]", context: context, known: ["size", "used"])
             else { return nil }
-            let size = fields.required("size", .size, [
-                Check.positive, { $0 <= maxDisk ? nil : "must be ≤ 4095GB, ASR's data-disk limit" },
-            ])
+            let size = fields.required(
+                "size",
+                .size,
+                [
+                    Check.positive, { $0 <= maxDisk ? nil : "must be ≤ 4095GB, ASR's data-disk limit" },
+                ]
+            )
             let used = fields.read("used", .ratio, default: 1, [Check.openClosedUnit])
             return size.map { Disk(sizeBytes: $0, usedFraction: used) }
         }

@@ -19,7 +19,13 @@ final class DecodeContext {
     func fail(_ mark: Mark?, _ keyPath: String, _ message: String) {
         errors.append(
             ScenarioError(
-                file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, keyPath: keyPath, message: message))
+                file: file,
+                line: mark?.line ?? 0,
+                column: mark?.column ?? 0,
+                keyPath: keyPath,
+                message: message
+            )
+        )
     }
 
     /// Adds an error "expected `kind.expected`, found 'text' (problem)".
@@ -61,7 +67,9 @@ struct ValueKind<T> {
     let expected: String
     let parse: (String) -> T?
 
-    static var bandwidth: ValueKind<Double> { .init(expected: "a bandwidth like '10Gbps'", parse: Quantity.bitsPerSecond) }
+    static var bandwidth: ValueKind<Double> {
+        .init(expected: "a bandwidth like '10Gbps'", parse: Quantity.bitsPerSecond)
+    }
     static var size: ValueKind<Int64> { .init(expected: "a size like '4MiB'", parse: Quantity.bytes) }
     static var duration: ValueKind<Int64> { .init(expected: "a duration like '180s'", parse: Quantity.nanoseconds) }
     static var ratio: ValueKind<Double> { .init(expected: "a ratio like '30%' or '0.3'", parse: Quantity.ratio) }
@@ -69,18 +77,26 @@ struct ValueKind<T> {
     static var rate: ValueKind<Double> { .init(expected: "a request rate like '500/s'", parse: Quantity.perSecond) }
     static var integer: ValueKind<Int> { .init(expected: "a whole number", parse: Quantity.integer) }
     static var number: ValueKind<Double> {
-        .init(expected: "a number", parse: { text in Quantity.split(text).flatMap { $0.unit.isEmpty ? $0.value : nil } })
+        .init(
+            expected: "a number",
+            parse: { text in Quantity.split(text).flatMap { $0.unit.isEmpty ? $0.value : nil } }
+        )
     }
     static var string: ValueKind<String> { .init(expected: "a string", parse: { $0 }) }
-    static var seed: ValueKind<UInt64> { .init(expected: "a seed (0 ... 2^64-1)", parse: { UInt64($0.trimmingWhitespace()) }) }
+    static var seed: ValueKind<UInt64> {
+        .init(expected: "a seed (0 ... 2^64-1)", parse: { UInt64($0.trimmingWhitespace()) })
+    }
     static var boolean: ValueKind<Bool> {
-        .init(expected: "true or false", parse: { text in
-            switch text.lowercased() {
-            case "true", "yes", "on": true
-            case "false", "no", "off": false
-            default: nil
+        .init(
+            expected: "true or false",
+            parse: { text in
+                switch text.lowercased() {
+                case "true", "yes", "on": true
+                case "false", "no", "off": false
+                default: nil
+                }
             }
-        })
+        )
     }
 
 }

@@ -99,17 +99,23 @@ public enum StoragePreset: String, Sendable, CaseIterable {
     /// 2015 text says "60 MB per second", replsim uses 60 MiB/s as the current page-blob target and §7 does),
     /// and the default server latency (median 5 ms, σ 0.5; replsim assumption).
     public var account: StorageAccount {
-        let (ingressGbps, requests): (Double, Double) = switch self {
-        case .usGRS2015: (10, 20_000)
-        case .usLRS2015: (20, 20_000)
-        case .euAsiaGRS2015: (5, 20_000)
-        case .euAsiaLRS2015: (10, 20_000)
-        case .majorRegion2025: (60, 40_000)
-        case .otherRegion2025: (25, 20_000)
-        }
+        let (ingressGbps, requests): (Double, Double) =
+            switch self {
+            case .usGRS2015: (10, 20_000)
+            case .usLRS2015: (20, 20_000)
+            case .euAsiaGRS2015: (5, 20_000)
+            case .euAsiaLRS2015: (10, 20_000)
+            case .majorRegion2025: (60, 40_000)
+            case .otherRegion2025: (25, 20_000)
+            }
         return StorageAccount(
-            preset: rawValue, ingressBitsPerSecond: ingressGbps * 1e9, requestsPerSecond: requests,
-            blobBitsPerSecond: 60 * 1_048_576 * 8, blobRequestsPerSecond: 500,
-            serverLatencyMedianNanoseconds: 5_000_000, serverLatencySigma: 0.5)
+            preset: rawValue,
+            ingressBitsPerSecond: ingressGbps * 1e9,
+            requestsPerSecond: requests,
+            blobBitsPerSecond: 60 * 1_048_576 * 8,
+            blobRequestsPerSecond: 500,
+            serverLatencyMedianNanoseconds: 5_000_000,
+            serverLatencySigma: 0.5
+        )
     }
 }

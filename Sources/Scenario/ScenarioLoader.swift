@@ -30,8 +30,15 @@ public enum ScenarioLoader {
         let root: Node
         do {
             guard let composed = try Yams.compose(yaml: yaml) else {
-                throw ScenarioErrors([.init(file: file, line: 1, column: 1, keyPath: "",
-                    message: "expected a scenario mapping, found an empty document")])
+                throw ScenarioErrors([
+                    .init(
+                        file: file,
+                        line: 1,
+                        column: 1,
+                        keyPath: "",
+                        message: "expected a scenario mapping, found an empty document"
+                    )
+                ])
             }
             root = composed
         } catch let error as ScenarioErrors {
@@ -43,7 +50,8 @@ public enum ScenarioLoader {
         let directory = baseDirectory ?? (file as NSString).deletingLastPathComponent
         let makeDecoder = { (context: DecodeContext) in
             DocumentDecoder(context: context, defaultName: name.isEmpty ? "scenario" : name) { relative in
-                let full = relative.hasPrefix("/") ? relative : (directory.isEmpty ? relative : directory + "/" + relative)
+                let full =
+                    relative.hasPrefix("/") ? relative : (directory.isEmpty ? relative : directory + "/" + relative)
                 return FileManager.default.contents(atPath: full).flatMap { String(data: $0, encoding: .utf8) }
             }
         }
@@ -84,7 +92,13 @@ public enum ScenarioLoader {
             return ScenarioError(file: file, line: line, column: column, keyPath: "", message: message)
         case .reader(let problem, let offset, _, _):
             let (line, column) = lineAndColumn(ofUTF8Offset: offset ?? 0, in: yaml)
-            return ScenarioError(file: file, line: line, column: column, keyPath: "", message: "YAML reader error: \(problem)")
+            return ScenarioError(
+                file: file,
+                line: line,
+                column: column,
+                keyPath: "",
+                message: "YAML reader error: \(problem)"
+            )
         case .no, .memory, .writer, .emitter, .representer, .dataCouldNotBeDecoded:
             return ScenarioError(file: file, line: 1, column: 1, keyPath: "", message: "YAML error: \(yamlError)")
         }
@@ -139,7 +153,9 @@ extension SweepExpansion {
         var indices = [Int](repeating: 0, count: axes.count)
         var reported = 0
         for _ in 0..<total {
-            let chosen = axes.indices.map { (axes[$0], axes[$0].axis.values[indices[$0]], axes[$0].valueMarks[indices[$0]]) }
+            let chosen = axes.indices.map {
+                (axes[$0], axes[$0].axis.values[indices[$0]], axes[$0].valueMarks[indices[$0]])
+            }
             let assignments = chosen.map { SweepAssignment(key: $0.0.axis.key, value: $0.1) }
             let id = assignments.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
             let before = context.errors.count
@@ -159,15 +175,20 @@ extension SweepExpansion {
     }
 
     /// Applies the overrides to the tree and decodes it; errors go to `context` suffixed with the point label.
-    private func decodePoint(_ root: Node, _ overrides: [(ParsedAxis, String, Mark?)], label: String) -> ScenarioDocument? {
+    private func decodePoint(_ root: Node, _ overrides: [(ParsedAxis, String, Mark?)], label: String)
+        -> ScenarioDocument?
+    {
         var tree: Node? = root
         for (parsed, value, mark) in overrides {
             let scalar = Node.scalar(Node.Scalar(value, .implicit, .plain, mark))
             tree = tree.flatMap { Self.setting(scalar, at: parsed.segments[...], in: $0, mark: parsed.keyMark) }
             if tree == nil {
-                context.fail(parsed.keyMark, "sweep.\(parsed.axis.key)",
+                context.fail(
+                    parsed.keyMark,
+                    "sweep.\(parsed.axis.key)",
                     "expected a key path to a value in the scenario, found '\(parsed.axis.keyPath)' "
-                        + "(it goes through a value or a missing list element)")
+                        + "(it goes through a value or a missing list element)"
+                )
                 return nil
             }
         }

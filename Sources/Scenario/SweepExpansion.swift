@@ -26,7 +26,11 @@ struct SweepExpansion {
     func readAxes(_ root: Node) -> [ParsedAxis] {
         guard case .mapping(let rootMapping) = root, let node = rootMapping["sweep"] else { return [] }
         guard case .mapping(let mapping) = node else {
-            context.fail(node.mark, "sweep", "expected a mapping of key paths to values, found \(DecodeContext.describe(node))")
+            context.fail(
+                node.mark,
+                "sweep",
+                "expected a mapping of key paths to values, found \(DecodeContext.describe(node))"
+            )
             return []
         }
         var axes: [ParsedAxis] = []
@@ -39,14 +43,23 @@ struct SweepExpansion {
             let path = "sweep.\(key)"
             let keyPath = SweepAxis.aliases.first(where: { $0.alias == key })?.keyPath ?? key
             guard let segments = Self.segments(keyPath) else {
-                context.fail(keyNode.mark, path, "expected a key path like 'network.circuit.bandwidth' or "
-                    + "'faults[0].circuitDown.detection', found '\(key)'")
+                context.fail(
+                    keyNode.mark,
+                    path,
+                    "expected a key path like 'network.circuit.bandwidth' or "
+                        + "'faults[0].circuitDown.detection', found '\(key)'"
+                )
                 continue
             }
             guard let (values, marks) = readValues(valueNode, path: path) else { continue }
-            axes.append(ParsedAxis(
-                axis: SweepAxis(key: key, keyPath: keyPath, values: values), segments: segments,
-                keyMark: keyNode.mark, valueMarks: marks))
+            axes.append(
+                ParsedAxis(
+                    axis: SweepAxis(key: key, keyPath: keyPath, values: values),
+                    segments: segments,
+                    keyMark: keyNode.mark,
+                    valueMarks: marks
+                )
+            )
         }
         return axes
     }
@@ -62,8 +75,12 @@ struct SweepExpansion {
                 return nil
             }
             guard low <= high, high - low < Self.maxPoints else {
-                context.fail(node.mark, path, "expected \(expected) with low ≤ high and at most \(Self.maxPoints) "
-                    + "values, found '\(scalar.string)'")
+                context.fail(
+                    node.mark,
+                    path,
+                    "expected \(expected) with low ≤ high and at most \(Self.maxPoints) "
+                        + "values, found '\(scalar.string)'"
+                )
                 return nil
             }
             return ((low...high).map(String.init), Array(repeating: node.mark, count: high - low + 1))

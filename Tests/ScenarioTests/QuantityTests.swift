@@ -4,10 +4,12 @@ import Testing
 @testable import Scenario
 
 @Suite struct QuantityTests {
-    @Test(arguments: [
-        ("10Gbps", 10e9), ("500Mbps", 500e6), ("512Kbps", 512e3), ("512kbps", 512e3), ("1.5 Gbps", 1.5e9),
-        ("60MiB/s", 60 * 1_048_576 * 8), ("2MB/s", 16e6), ("1Gbit/s", 1e9), ("100bps", 100), ("-1Gbps", -1e9),
-    ] as [(String, Double)])
+    @Test(
+        arguments: [
+            ("10Gbps", 10e9), ("500Mbps", 500e6), ("512Kbps", 512e3), ("512kbps", 512e3), ("1.5 Gbps", 1.5e9),
+            ("60MiB/s", 60 * 1_048_576 * 8), ("2MB/s", 16e6), ("1Gbit/s", 1e9), ("100bps", 100), ("-1Gbps", -1e9),
+        ] as [(String, Double)]
+    )
     func bandwidths(text: String, bits: Double) {
         #expect(Quantity.bitsPerSecond(text) == bits)
     }
@@ -17,10 +19,12 @@ import Testing
         #expect(Quantity.bitsPerSecond(text) == nil)
     }
 
-    @Test(arguments: [
-        ("4MiB", Int64(4_194_304)), ("127GiB", 136_365_211_648), ("512", 512), ("512B", 512), ("64MB", 64_000_000),
-        ("1.5KiB", 1536), ("4_096", 4096), ("1TiB", 1_099_511_627_776),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("4MiB", Int64(4_194_304)), ("127GiB", 136_365_211_648), ("512", 512), ("512B", 512), ("64MB", 64_000_000),
+            ("1.5KiB", 1536), ("4_096", 4096), ("1TiB", 1_099_511_627_776),
+        ] as [(String, Int64)]
+    )
     func sizes(text: String, bytes: Int64) {
         #expect(Quantity.bytes(text) == bytes)
     }
@@ -30,10 +34,12 @@ import Testing
         #expect(Quantity.bytes(text) == nil)
     }
 
-    @Test(arguments: [
-        ("2ms", Int64(2_000_000)), ("5m", 300_000_000_000), ("180s", 180_000_000_000), ("1h", 3_600_000_000_000),
-        ("0.9s", 900_000_000), ("300us", 300_000), ("15min", 900_000_000_000), ("0", 0), ("1d", 86_400_000_000_000),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("2ms", Int64(2_000_000)), ("5m", 300_000_000_000), ("180s", 180_000_000_000), ("1h", 3_600_000_000_000),
+            ("0.9s", 900_000_000), ("300us", 300_000), ("15min", 900_000_000_000), ("0", 0), ("1d", 86_400_000_000_000),
+        ] as [(String, Int64)]
+    )
     func durations(text: String, nanoseconds: Int64) {
         #expect(Quantity.nanoseconds(text) == nanoseconds)
     }

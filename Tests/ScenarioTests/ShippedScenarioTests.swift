@@ -95,8 +95,10 @@ let shippedScenarios = [
             } catch {
                 rejected += 1
                 let unpositioned = error.errors.filter { $0.line < 1 || $0.column < 1 }
-                #expect(!error.errors.isEmpty && unpositioned.isEmpty,
-                    "iteration \(iteration): \(unpositioned); reproduce with seed \(seed)")
+                #expect(
+                    !error.errors.isEmpty && unpositioned.isEmpty,
+                    "iteration \(iteration): \(unpositioned); reproduce with seed \(seed)"
+                )
             }
         }
         print("scenario fuzz: \(loaded) loaded, \(rejected) rejected")

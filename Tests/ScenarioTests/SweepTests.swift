@@ -7,15 +7,19 @@ import Testing
     @Test func expansionOrderAndIds() throws {
         let yaml = minimal(extra: "sweep:\n  vms: [3, 10]\n  threadsPerVM: 1...3")
         let scenario = try ScenarioLoader.parse(yaml: yaml, file: "x.yaml")
-        #expect(scenario.sweepAxes == [
-            SweepAxis(key: "vms", keyPath: "vms.count", values: ["3", "10"]),
-            SweepAxis(key: "threadsPerVM", keyPath: "replication.uploadThreadsPerVM", values: ["1", "2", "3"]),
-        ])
+        #expect(
+            scenario.sweepAxes == [
+                SweepAxis(key: "vms", keyPath: "vms.count", values: ["3", "10"]),
+                SweepAxis(key: "threadsPerVM", keyPath: "replication.uploadThreadsPerVM", values: ["1", "2", "3"]),
+            ]
+        )
         let points = scenario.expandSweep()
-        #expect(points.map(\.id) == [
-            "vms=3,threadsPerVM=1", "vms=3,threadsPerVM=2", "vms=3,threadsPerVM=3",
-            "vms=10,threadsPerVM=1", "vms=10,threadsPerVM=2", "vms=10,threadsPerVM=3",
-        ])
+        #expect(
+            points.map(\.id) == [
+                "vms=3,threadsPerVM=1", "vms=3,threadsPerVM=2", "vms=3,threadsPerVM=3",
+                "vms=10,threadsPerVM=1", "vms=10,threadsPerVM=2", "vms=10,threadsPerVM=3",
+            ]
+        )
         #expect(points.map(\.document.vms.count) == [3, 3, 3, 10, 10, 10])
         #expect(points.map(\.document.replication.uploadThreadsPerVM) == [1, 2, 3, 1, 2, 3])
         #expect(points[4].pairs.map { "\($0.key)=\($0.value)" } == ["vms=10", "threadsPerVM=2"])
@@ -23,15 +27,17 @@ import Testing
     }
 
     @Test func anyKeyPathIncludingListIndexAndPresetScalar() throws {
-        let yaml = minimal(extra: """
-            storage: us-grs-2015
-            faults:
-              - circuitDown: {at: 1m}
-            sweep:
-              faults[0].circuitDown.detection: [bgp, bfd, 5s]
-              storage.ingress: [5Gbps]
-              network.circuit.rtt: [2ms]
-            """)
+        let yaml = minimal(
+            extra: """
+                storage: us-grs-2015
+                faults:
+                  - circuitDown: {at: 1m}
+                sweep:
+                  faults[0].circuitDown.detection: [bgp, bfd, 5s]
+                  storage.ingress: [5Gbps]
+                  network.circuit.rtt: [2ms]
+                """
+        )
         let points = try ScenarioLoader.parse(yaml: yaml, file: "x.yaml").expandSweep()
         #expect(points.count == 3)
         let detections = points.map { point -> FailureDetection? in
@@ -45,46 +51,61 @@ import Testing
 
     @Test func sweepValueBreakingARuleNamesTheSweepKey() {
         let yaml = minimal(extra: "sweep:\n  threadsPerVM: [8, 33]")
-        #expect(loadErrors(yaml) == [
-            "x.yaml:9:21: replication.uploadThreadsPerVM: expected a whole number, found '33' "
-                + "(must be in 1...32, ASR's UploadThreadsPerVM range) (in sweep point threadsPerVM=33)",
-        ])
+        #expect(
+            loadErrors(yaml) == [
+                "x.yaml:9:21: replication.uploadThreadsPerVM: expected a whole number, found '33' "
+                    + "(must be in 1...32, ASR's UploadThreadsPerVM range) (in sweep point threadsPerVM=33)"
+            ]
+        )
     }
 
     @Test func sweepMakingRPOShorterThanFrequencyNamesThePoint() {
-        let yaml = minimal(replication: "  frequency: 5m\n  targetRPO: 10m", extra: "sweep:\n  replication.frequency: [5m, 15m]")
-        #expect(loadErrors(yaml) == [
-            "x.yaml:8:14: replication.targetRPO: expected a target RPO ≥ the frequency (15m), found '10m' "
-                + "(in sweep point replication.frequency=15m)",
-        ])
+        let yaml = minimal(
+            replication: "  frequency: 5m\n  targetRPO: 10m",
+            extra: "sweep:\n  replication.frequency: [5m, 15m]"
+        )
+        #expect(
+            loadErrors(yaml) == [
+                "x.yaml:8:14: replication.targetRPO: expected a target RPO ≥ the frequency (15m), found '10m' "
+                    + "(in sweep point replication.frequency=15m)"
+            ]
+        )
     }
 
     @Test func unknownSweepKey() {
         let yaml = minimal(extra: "sweep:\n  replication.uploadThreadsPerVm: [1, 2]")
-        #expect(loadErrors(yaml) == [
-            "x.yaml:9:3: replication.uploadThreadsPerVm: unknown key 'uploadThreadsPerVm'; "
-                + "did you mean 'uploadThreadsPerVM'? (in sweep point replication.uploadThreadsPerVm=1)",
-            "x.yaml:9:3: replication.uploadThreadsPerVm: unknown key 'uploadThreadsPerVm'; "
-                + "did you mean 'uploadThreadsPerVM'? (in sweep point replication.uploadThreadsPerVm=2)",
-        ])
+        #expect(
+            loadErrors(yaml) == [
+                "x.yaml:9:3: replication.uploadThreadsPerVm: unknown key 'uploadThreadsPerVm'; "
+                    + "did you mean 'uploadThreadsPerVM'? (in sweep point replication.uploadThreadsPerVm=1)",
+                "x.yaml:9:3: replication.uploadThreadsPerVm: unknown key 'uploadThreadsPerVm'; "
+                    + "did you mean 'uploadThreadsPerVM'? (in sweep point replication.uploadThreadsPerVm=2)",
+            ]
+        )
     }
 
     @Test func sweepPathThroughAValue() {
         let yaml = minimal(extra: "sweep:\n  vms.count.value: [1]")
-        #expect(loadErrors(yaml) == [
-            "x.yaml:9:3: sweep.vms.count.value: expected a key path to a value in the scenario, found "
-                + "'vms.count.value' (it goes through a value or a missing list element)",
-        ])
+        #expect(
+            loadErrors(yaml) == [
+                "x.yaml:9:3: sweep.vms.count.value: expected a key path to a value in the scenario, found "
+                    + "'vms.count.value' (it goes through a value or a missing list element)"
+            ]
+        )
     }
 
     @Test func badSweepValues() {
-        #expect(loadErrors(minimal(extra: "sweep:\n  vms: 5...2")) == [
-            "x.yaml:9:8: sweep.vms: expected a list like [3, 10, 25] or a range like '1...32' with low ≤ high "
-                + "and at most 10000 values, found '5...2'",
-        ])
-        #expect(loadErrors(minimal(extra: "sweep:\n  vms: many")) == [
-            "x.yaml:9:8: sweep.vms: expected a list like [3, 10, 25] or a range like '1...32', found 'many'",
-        ])
+        #expect(
+            loadErrors(minimal(extra: "sweep:\n  vms: 5...2")) == [
+                "x.yaml:9:8: sweep.vms: expected a list like [3, 10, 25] or a range like '1...32' with low ≤ high "
+                    + "and at most 10000 values, found '5...2'"
+            ]
+        )
+        #expect(
+            loadErrors(minimal(extra: "sweep:\n  vms: many")) == [
+                "x.yaml:9:8: sweep.vms: expected a list like [3, 10, 25] or a range like '1...32', found 'many'"
+            ]
+        )
     }
 
     @Test func keyPathSegments() {
