@@ -1,3 +1,5 @@
+import Foundation
+
 /// A loaded scenario: the base document, its sweep axes, and every sweep point, all validated at load.
 ///
 /// ```swift
@@ -31,11 +33,51 @@ public struct SweepAxis: Sendable, Equatable, Codable {
     /// The values as written, in order (a range `1...32` is expanded to `"1"`, …, `"32"`).
     public var values: [String]
 
+    /// The document key path for `key`: an alias's target, or `key` itself.
+    public static func keyPath(resolving key: String) -> String {
+        aliases.first(where: { $0.alias == key })?.keyPath ?? key
+    }
+
+    /// Parses values as written on a command line or in a sweep: an inclusive integer range `1...32` or a
+    /// comma-separated list `3,10,25`. Nil for empty text, an empty item, or a range with low > high.
+    /// - Complexity: O(number of values).
+    public static func values(from text: String) -> [String]? {
+        if text.contains("...") {
+            guard let (low, high) = rangeBounds(text), high - low < 10_000 else { return nil }
+            return (low...high).map(String.init)
+        }
+        let items = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingWhitespace() }
+        return items.contains(where: \.isEmpty) ? nil : items
+    }
+
+    /// `"1...32"` → (1, 32); nil unless two whole numbers with low ≤ high.
+    static func rangeBounds(_ text: String) -> (Int, Int)? {
+        guard let dots = text.range(of: "..."),
+            let low = Quantity.integer(String(text[..<dots.lowerBound])),
+            let high = Quantity.integer(String(text[dots.upperBound...])), low <= high
+        else { return nil }
+        return (low, high)
+    }
+
     /// Sweep aliases: short names for frequently swept keys.
     public static let aliases: [(alias: String, keyPath: String)] = [
         ("threadsPerVM", "replication.uploadThreadsPerVM"),
         ("vms", "vms.count"),
     ]
+}
+
+/// A sweep axis given outside the file (e.g. `replsim sweep --threads 1...32`): replaces the file's axis with
+/// the same key path, or adds a new axis after the file's axes.
+public struct SweepOverride: Sendable, Equatable {
+    /// A key path or alias, as in a `sweep` section (`threadsPerVM`, `vms`, `network.circuit.bandwidth`).
+    public var key: String
+    /// The values, as they would be written in the file.
+    public var values: [String]
+
+    public init(key: String, values: [String]) {
+        self.key = key
+        self.values = values
+    }
 }
 
 /// One assignment of a sweep point: `key` (as written in the sweep) takes `value` (as written).

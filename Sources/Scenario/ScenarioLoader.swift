@@ -5,11 +5,13 @@ import Yams
 /// so every error names file, line, column and key path. All problems found are reported together.
 public enum ScenarioLoader {
     /// Reads, decodes and validates the scenario at `path`, and expands and validates its sweep.
-    /// Trace files are resolved relative to the directory of `path`.
+    /// Trace files are resolved relative to the directory of `path`. `sweepOverrides` replace or add sweep axes
+    /// (e.g. from `replsim sweep --threads 1...32 --vms 3,10`); their values are validated like the file's, but
+    /// errors in them carry no line (0:0) and name the sweep point instead.
     /// - Throws: `ScenarioErrors` with every problem found (unreadable file, YAML syntax, unknown keys, bad values,
     ///   impossible combinations, bad sweep points).
     /// - Complexity: O(file size × sweep points).
-    public static func load(path: String) throws(ScenarioErrors) -> Scenario {
+    public static func load(path: String, sweepOverrides: [SweepOverride] = []) throws(ScenarioErrors) -> Scenario {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ScenarioErrors([.init(file: path, line: 0, column: 0, keyPath: "", message: "cannot read the file")])
         }
@@ -17,15 +19,24 @@ public enum ScenarioLoader {
             throw ScenarioErrors([.init(file: path, line: 0, column: 0, keyPath: "", message: "expected UTF-8 text")])
         }
         let directory = (path as NSString).deletingLastPathComponent
-        return try parse(yaml: yaml, file: path, baseDirectory: directory.isEmpty ? "." : directory)
+        return try parse(
+            yaml: yaml,
+            file: path,
+            baseDirectory: directory.isEmpty ? "." : directory,
+            sweepOverrides: sweepOverrides
+        )
     }
 
     /// Decodes and validates scenario text. `file` is used in error messages and for the default name;
-    /// relative trace paths are resolved against `baseDirectory` (default: the directory part of `file`).
+    /// relative trace paths are resolved against `baseDirectory` (default: the directory part of `file`);
+    /// `sweepOverrides` as in `load(path:sweepOverrides:)`.
     /// - Throws: `ScenarioErrors`, as `load(path:)`.
-    public static func parse(yaml: String, file: String, baseDirectory: String? = nil) throws(ScenarioErrors)
-        -> Scenario
-    {
+    public static func parse(
+        yaml: String,
+        file: String,
+        baseDirectory: String? = nil,
+        sweepOverrides: [SweepOverride] = []
+    ) throws(ScenarioErrors) -> Scenario {
         let context = DecodeContext(file: file)
         let root: Node
         do {
@@ -57,7 +68,7 @@ public enum ScenarioLoader {
         }
         let document = makeDecoder(context).decode(root)
         let expansion = SweepExpansion(context: context, decoder: makeDecoder)
-        let axes = expansion.readAxes(root)
+        let axes = expansion.readAxes(root, overrides: sweepOverrides)
         guard let document, context.errors.isEmpty else { throw sorted(context.errors) }
         let points = expansion.points(root: root, base: document, axes: axes)
         guard context.errors.isEmpty else { throw sorted(context.errors) }

@@ -23,7 +23,34 @@ struct SweepExpansion {
         case index(Int)
     }
 
-    func readAxes(_ root: Node) -> [ParsedAxis] {
+    /// The file's axes with `overrides` applied: an override of an existing axis (same resolved key path)
+    /// replaces its values in place; any other override is appended as a new axis.
+    func readAxes(_ root: Node, overrides: [SweepOverride]) -> [ParsedAxis] {
+        var axes = readAxes(root)
+        for override in overrides {
+            let path = "sweep.\(override.key)"
+            let keyPath = SweepAxis.keyPath(resolving: override.key)
+            guard let segments = Self.segments(keyPath) else {
+                context.fail(nil, path, "expected a key path like 'network.circuit.bandwidth', found '\(override.key)'")
+                continue
+            }
+            guard !override.values.isEmpty else {
+                context.fail(nil, path, "expected at least one value, found none")
+                continue
+            }
+            let marks = [Mark?](repeating: nil, count: override.values.count)
+            if let index = axes.firstIndex(where: { $0.axis.keyPath == keyPath }) {
+                axes[index].axis.values = override.values
+                axes[index].valueMarks = marks
+            } else {
+                let axis = SweepAxis(key: override.key, keyPath: keyPath, values: override.values)
+                axes.append(ParsedAxis(axis: axis, segments: segments, keyMark: nil, valueMarks: marks))
+            }
+        }
+        return axes
+    }
+
+    private func readAxes(_ root: Node) -> [ParsedAxis] {
         guard case .mapping(let rootMapping) = root, let node = rootMapping["sweep"] else { return [] }
         guard case .mapping(let mapping) = node else {
             context.fail(
@@ -41,7 +68,7 @@ struct SweepExpansion {
             }
             let key = keyScalar.string
             let path = "sweep.\(key)"
-            let keyPath = SweepAxis.aliases.first(where: { $0.alias == key })?.keyPath ?? key
+            let keyPath = SweepAxis.keyPath(resolving: key)
             guard let segments = Self.segments(keyPath) else {
                 context.fail(
                     keyNode.mark,
@@ -66,21 +93,15 @@ struct SweepExpansion {
 
     /// `[3, 10, 25]` or `"1...32"` (inclusive integer range).
     private func readValues(_ node: Node, path: String) -> ([String], [Mark?])? {
-        let expected = "a list like [3, 10, 25] or a range like '1...32'"
+        let expected = "a list like [3, 10, 25] or a range like '1...32' (low ≤ high)"
         switch node {
         case .scalar(let scalar):
-            let parts = scalar.string.components(separatedBy: "...")
-            guard parts.count == 2, let low = Quantity.integer(parts[0]), let high = Quantity.integer(parts[1]) else {
+            guard let (low, high) = SweepAxis.rangeBounds(scalar.string) else {
                 context.fail(node.mark, path, "expected \(expected), found '\(scalar.string)'")
                 return nil
             }
-            guard low <= high, high - low < Self.maxPoints else {
-                context.fail(
-                    node.mark,
-                    path,
-                    "expected \(expected) with low ≤ high and at most \(Self.maxPoints) "
-                        + "values, found '\(scalar.string)'"
-                )
+            guard high - low < Self.maxPoints else {
+                context.fail(node.mark, path, "expected at most \(Self.maxPoints) values, found '\(scalar.string)'")
                 return nil
             }
             return ((low...high).map(String.init), Array(repeating: node.mark, count: high - low + 1))

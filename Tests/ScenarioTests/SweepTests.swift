@@ -97,15 +97,56 @@ import Testing
     @Test func badSweepValues() {
         #expect(
             loadErrors(minimal(extra: "sweep:\n  vms: 5...2")) == [
-                "x.yaml:9:8: sweep.vms: expected a list like [3, 10, 25] or a range like '1...32' with low ≤ high "
-                    + "and at most 10000 values, found '5...2'"
+                "x.yaml:9:8: sweep.vms: expected a list like [3, 10, 25] or a range like '1...32' (low ≤ high), "
+                    + "found '5...2'"
             ]
         )
         #expect(
             loadErrors(minimal(extra: "sweep:\n  vms: many")) == [
-                "x.yaml:9:8: sweep.vms: expected a list like [3, 10, 25] or a range like '1...32', found 'many'"
+                "x.yaml:9:8: sweep.vms: expected a list like [3, 10, 25] or a range like '1...32' (low ≤ high), "
+                    + "found 'many'"
             ]
         )
+    }
+
+    @Test func tooManyPoints() {
+        #expect(
+            loadErrors(minimal(extra: "sweep:\n  vms: 1...20000")) == [
+                "x.yaml:9:8: sweep.vms: expected at most 10000 values, found '1...20000'"
+            ]
+        )
+    }
+
+    @Test func commandLineOverridesReplaceOrAddAxes() throws {
+        let yaml = minimal(extra: "sweep:\n  vms: [3, 10]\n  threadsPerVM: 1...3")
+        let overrides = [
+            SweepOverride(key: "threadsPerVM", values: try #require(SweepAxis.values(from: "8...9"))),
+            SweepOverride(
+                key: "network.circuit.bandwidth",
+                values: try #require(SweepAxis.values(from: "1Gbps, 2Gbps"))
+            ),
+        ]
+        let scenario = try ScenarioLoader.parse(yaml: yaml, file: "x.yaml", sweepOverrides: overrides)
+        let points = scenario.expandSweep()
+        #expect(points.count == 8)
+        #expect(points.first?.id == "vms=3,threadsPerVM=8,network.circuit.bandwidth=1Gbps")
+        #expect(points.last?.id == "vms=10,threadsPerVM=9,network.circuit.bandwidth=2Gbps")
+        #expect(points.last?.document.network.circuit?.bandwidthBitsPerSecond == 2e9)
+        let bad = [SweepOverride(key: "threadsPerVM", values: ["40"])]
+        do {
+            _ = try ScenarioLoader.parse(yaml: yaml, file: "x.yaml", sweepOverrides: bad)
+            Issue.record("threadsPerVM=40 must be rejected")
+        } catch {
+            #expect(
+                error.errors.map(\.description) == [
+                    "x.yaml:0:0: replication.uploadThreadsPerVM: expected a whole number, found '40' "
+                        + "(must be in 1...32, ASR's UploadThreadsPerVM range) (in sweep point threadsPerVM=40)"
+                ]
+            )
+        }
+        #expect(SweepAxis.values(from: "3,10,25") == ["3", "10", "25"])
+        #expect(SweepAxis.values(from: "3,,25") == nil)
+        #expect(SweepAxis.values(from: "9...8") == nil)
     }
 
     @Test func keyPathSegments() {
