@@ -50,11 +50,12 @@ public struct ReportAnalysis: Sendable {
     /// The label of a bottleneck kind, naming capacities from the file's limits.
     public func label(_ kind: String) -> BottleneckLabel { BottleneckLabel.of(kind, limits: file.limits) }
 
-    /// The headline sentence: "Best: 1.51 Gbps with 3 VMs × 8 threads per VM, bound by the 60 MiB/s page-blob
+    /// The headline sentence ("Throughput: …" for a single run): "Best: 1.51 Gbps with 3 VMs × 8 threads per VM, bound by the 60 MiB/s page-blob
     /// cap 82 % of the time."
     public var headline: String {
         guard let best else { return "The result file holds no runs." }
-        return "Best: \(Format.bitsPerSecond(best.throughputBitsPerSecond)) with \(Self.setting(best)), "
+        let lead = file.runs.count == 1 ? "Throughput" : "Best"
+        return "\(lead): \(Format.bitsPerSecond(best.throughputBitsPerSecond)) with \(Self.setting(best)), "
             + "bound by \(label(best.bottleneck).words) \(Format.percent(best.bottleneckShare)) of the time."
     }
 

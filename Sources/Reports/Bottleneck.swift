@@ -7,6 +7,8 @@ import Results
 public struct BottleneckLabel: Sendable, Equatable {
     /// Two to four capital letters, for heatmap cells.
     public var code: String
+    /// A short name for headings and cards, e.g. "page-blob cap".
+    public var name: String
     /// A noun phrase for sentences, e.g. "the 60 MiB/s page-blob cap".
     public var words: String
 
@@ -16,7 +18,7 @@ public struct BottleneckLabel: Sendable, Equatable {
         let limit = limits?.first { $0.kind == kind }
         guard let known = BottleneckKind(rawValue: kind) else {
             let letters = kind.filter { $0.isLetter }.uppercased()
-            return BottleneckLabel(code: letters.isEmpty ? "?" : String(letters.prefix(4)), words: kind)
+            return BottleneckLabel(code: letters.isEmpty ? "?" : String(letters.prefix(4)), name: kind, words: kind)
         }
         return label(known, limit: limit)
     }
@@ -26,21 +28,21 @@ public struct BottleneckLabel: Sendable, Equatable {
         let bytes = limit?.bitsPerSecond.map { Format.bytes($0 / 8) + "/s " } ?? ""
         let requests = limit?.requestsPerSecond.map { Format.fixed($0, 0) + " req/s " } ?? ""
         switch kind {
-        case .threads: return .init(code: "THR", words: "too few upload threads")
-        case .window: return .init(code: "WIN", words: "the TCP window (window / RTT)")
-        case .slowStart: return .init(code: "SS", words: "TCP slow start")
-        case .loss: return .init(code: "LOSS", words: "packet loss (congestion response)")
-        case .requestOverhead: return .init(code: "REQ", words: "per-request overhead")
-        case .nic: return .init(code: "NIC", words: "the \(bits)host NIC")
-        case .circuit: return .init(code: "CKT", words: "the \(bits)circuit")
-        case .fallbackPath: return .init(code: "FB", words: "the \(bits)internet fallback path")
-        case .accountIngress: return .init(code: "ACC", words: "the \(bits)storage-account ingress cap")
-        case .accountRequestRate: return .init(code: "ARQ", words: "the \(requests)storage-account request cap")
-        case .blobThroughput: return .init(code: "BLOB", words: "the \(bytes)page-blob cap")
-        case .blobRequestRate: return .init(code: "BRQ", words: "the \(requests)page-blob request cap")
-        case .bandwidthThrottle: return .init(code: "THTL", words: "the \(bits)bandwidth throttle")
-        case .outage: return .init(code: "OUT", words: "a path outage")
-        case .idle: return .init(code: "IDLE", words: "lack of work (churn below capacity)")
+        case .threads: return .init(code: "THR", name: "threads", words: "too few upload threads")
+        case .window: return .init(code: "WIN", name: "TCP window", words: "the TCP window (window / RTT)")
+        case .slowStart: return .init(code: "SS", name: "slow start", words: "TCP slow start")
+        case .loss: return .init(code: "LOSS", name: "packet loss", words: "packet loss (congestion response)")
+        case .requestOverhead: return .init(code: "REQ", name: "request overhead", words: "per-request overhead")
+        case .nic: return .init(code: "NIC", name: "host NIC", words: "the \(bits)host NIC")
+        case .circuit: return .init(code: "CKT", name: "circuit", words: "the \(bits)circuit")
+        case .fallbackPath: return .init(code: "FB", name: "fallback path", words: "the \(bits)internet fallback path")
+        case .accountIngress: return .init(code: "ACC", name: "account ingress", words: "the \(bits)storage-account ingress cap")
+        case .accountRequestRate: return .init(code: "ARQ", name: "account requests", words: "the \(requests)storage-account request cap")
+        case .blobThroughput: return .init(code: "BLOB", name: "page-blob cap", words: "the \(bytes)page-blob cap")
+        case .blobRequestRate: return .init(code: "BRQ", name: "blob requests", words: "the \(requests)page-blob request cap")
+        case .bandwidthThrottle: return .init(code: "THTL", name: "throttle", words: "the \(bits)bandwidth throttle")
+        case .outage: return .init(code: "OUT", name: "outage", words: "a path outage")
+        case .idle: return .init(code: "IDLE", name: "idle", words: "lack of work (churn below capacity)")
         }
     }
 }

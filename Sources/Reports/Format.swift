@@ -48,6 +48,14 @@ public enum Format {
         return fixed(value, 1) + " s"
     }
 
+    /// A compact duration for axis labels: `"0 s"`, `"45 s"`, `"7.5 min"`, `"2 h"` (at most one decimal, trimmed).
+    public static func duration(_ value: Double) -> String {
+        guard value.isFinite else { return "n/a" }
+        if abs(value) >= 7200 { return trimmed(fixed(value / 3600, 1)) + " h" }
+        if abs(value) >= 120 { return trimmed(fixed(value / 60, 1)) + " min" }
+        return trimmed(fixed(value, 1)) + " s"
+    }
+
     /// A share in 0...1 as a whole percentage: `"82 %"`.
     public static func percent(_ share: Double?) -> String {
         guard let share, share.isFinite else { return "n/a" }

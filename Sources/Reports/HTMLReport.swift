@@ -64,8 +64,8 @@ public enum HTMLReport {
             return #"<section class="headline"><p>The result file holds no runs.</p></section>"#
         }
         var cards = [
-            card("best throughput", Format.bitsPerSecond(best.throughputBitsPerSecond), ReportAnalysis.setting(best)),
-            card("bound by", analysis.label(best.bottleneck).code,
+            card(analysis.file.runs.count == 1 ? "throughput" : "best throughput", Format.bitsPerSecond(best.throughputBitsPerSecond), ReportAnalysis.setting(best)),
+            card("bound by", analysis.label(best.bottleneck).name,
                  "\(analysis.label(best.bottleneck).words), \(Format.percent(best.bottleneckShare)) of the time"),
         ]
         if let ir = best.initialReplication {

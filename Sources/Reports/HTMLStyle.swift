@@ -4,7 +4,7 @@ enum HTMLStyle {
     :root{--fg:#1d2330;--muted:#5b6472;--line:#d9dde3;--bg:#f6f7f9;--accent:#2f6690}
     *{box-sizing:border-box}
     body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
-    main{max-width:1120px;margin:0 auto;padding:28px 32px 48px}
+    main{max-width:1260px;margin:0 auto;padding:28px 32px 48px}
     header h1{margin:0 0 4px;font-size:28px;font-weight:650}
     .lede{margin:0 0 4px;font-size:16px}
     .meta{margin:0;color:var(--muted);font-size:13px}
@@ -31,9 +31,9 @@ enum HTMLStyle {
     svg .thin{stroke-width:1;opacity:.8}
     svg .mean{stroke:#1d2330;stroke-width:1.5;stroke-dasharray:6 4}
     svg .target{stroke:#c0392b;stroke-width:2;stroke-dasharray:5 3}
-    table.data{border-collapse:collapse;width:100%;font-size:13px;font-variant-numeric:tabular-nums}
+    table.data{border-collapse:collapse;width:100%;font-size:12.5px;font-variant-numeric:tabular-nums}
     table.narrow{width:auto}
-    table.data th,table.data td{padding:4px 10px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
+    table.data th,table.data td{padding:4px 7px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
     table.data th{background:#f0f2f5;font-weight:600}
     table.data .num{text-align:right}
     .scroll{overflow-x:auto;max-height:640px;overflow-y:auto}

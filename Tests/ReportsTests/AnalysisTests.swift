@@ -49,11 +49,11 @@ import Results
     }
 
     @Test func headlineNamesBestSettingAndBottleneck() {
-        let file = Fixture.sweep(vms: [3], threads: [1, 8])
+        let file = Fixture.sweep(vms: [3], threads: [1, 32, 8])
         let analysis = ReportAnalysis(file)
-        #expect(analysis.best?.threadsPerVM == 8)
+        #expect(analysis.best?.threadsPerVM == 32)
         let share = Format.percent(analysis.best?.bottleneckShare)
-        #expect(analysis.headline == "Best: 1.50 Gbps with 3 VMs × 8 threads per VM, bound by the 60 MiB/s page-blob cap \(share) of the time.")
+        #expect(analysis.headline == "Best: 1.50 Gbps with 3 VMs × 32 threads per VM, bound by the 60 MiB/s page-blob cap \(share) of the time.")
     }
 
     @Test func referenceRunIsChosenWhenPresent() {
@@ -83,7 +83,7 @@ import Results
     }
 
     @Test func unknownBottleneckKindGetsACode() {
-        #expect(BottleneckLabel.of("quantumFoam") == BottleneckLabel(code: "QUAN", words: "quantumFoam"))
+        #expect(BottleneckLabel.of("quantumFoam") == BottleneckLabel(code: "QUAN", name: "quantumFoam", words: "quantumFoam"))
         #expect(BottleneckLabel.of("blobThroughput").words == "the page-blob cap")
     }
 }

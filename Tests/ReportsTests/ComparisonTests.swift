@@ -68,13 +68,13 @@ import FoundationXML
     }
 
     @Test func tableListsWhatMoved() throws {
-        let baseline = Fixture.sweep(vms: [3], threads: [8])
+        let baseline = Fixture.sweep(vms: [3], threads: [32])
         let result = try Comparison.compare(current: scaled(baseline, throughput: 0.9), baseline: baseline,
                                             tolerancePercent: 5)
         let lines = result.table().split(separator: "\n").map(String.init)
         #expect(lines[1].hasPrefix("run "))
         #expect(lines[2].contains("throughput"))
-        #expect(lines[2].contains("1.50 Gbps"))
+        #expect(lines[2].contains("1.50 Gbps  1.35 Gbps"))
         #expect(lines[2].contains("-10.0 %"))
         #expect(lines[2].hasSuffix("regressed"))
     }

@@ -33,9 +33,12 @@ enum Heatmap {
                 svg.rect(x, y, cellWidth - 1, cellHeight - 1, fill: ChartStyle.sequential(t),
                          tip: "\(series.label), \(thread) threads: \(Format.bitsPerSecond(run.throughputBitsPerSecond)), "
                              + "bound by \(label.words) \(Format.percent(run.bottleneckShare)) of the time")
-                if cellWidth >= 18 {
-                    svg.text(x + cellWidth / 2, y + cellHeight / 2 + 3.5, label.code, anchor: .middle, cls: "cell",
-                             fill: ChartStyle.darkText(on: t) ? "#1b1b1b" : "#ffffff")
+                // Bold 10 px capitals are ~7 px wide; shrink the text to fit narrow cells, omit below 6 px.
+                let fontSize = Swift.min(10, (cellWidth - 4) / (Double(Swift.max(label.code.count, 1)) * 0.72))
+                if fontSize >= 6 {
+                    svg.text(x + cellWidth / 2, y + cellHeight / 2 + fontSize * 0.35, label.code, anchor: .middle,
+                             cls: "cell", fill: ChartStyle.darkText(on: t) ? "#1b1b1b" : "#ffffff",
+                             size: fontSize < 10 ? fontSize : nil)
                 }
             }
         }

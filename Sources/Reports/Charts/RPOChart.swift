@@ -29,7 +29,7 @@ enum RPOChart {
         if let position = markerPosition(target: target, buckets: buckets) {
             let px = frame.left + position * width
             svg.line(px, frame.top - 10, px, frame.bottom, cls: "target")
-            svg.text(px + 6, frame.top - 2, "target RPO " + Format.seconds(target), cls: "note")
+            svg.text(px + 6, frame.top - 2, "target RPO " + Format.duration(target), cls: "note")
         }
         if buckets.isEmpty {
             svg.text((frame.left + frame.right) / 2, (frame.top + frame.bottom) / 2, "no RPO samples",
@@ -38,10 +38,10 @@ enum RPOChart {
         return svg.render()
     }
 
-    /// "≤ 30 s", "30 s–1.0 min", "> 15.0 min".
+    /// "0 s–5 min", "5 min–7.5 min", "> 20 min".
     static func rangeLabel(_ bucket: HistogramBucket) -> String {
-        guard let upper = bucket.upperSeconds else { return "> " + Format.seconds(bucket.lowerSeconds) }
-        return Format.seconds(bucket.lowerSeconds) + "–" + Format.seconds(upper)
+        guard let upper = bucket.upperSeconds else { return "> " + Format.duration(bucket.lowerSeconds) }
+        return Format.duration(bucket.lowerSeconds) + "–" + Format.duration(upper)
     }
 
     /// Where the target falls, in bucket units (bucket i spans i...i+1), interpolated inside its bucket;

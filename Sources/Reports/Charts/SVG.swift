@@ -59,9 +59,9 @@ struct SVG {
 
     mutating func text(
         _ x: Double, _ y: Double, _ content: String, anchor: Anchor = .start, cls: String = "lbl",
-        fill: String? = nil, rotate: Bool = false
+        fill: String? = nil, rotate: Bool = false, size: Double? = nil
     ) {
-        let fillAttr = fill.map { #" fill="\#($0)""# } ?? ""
+        let fillAttr = (fill.map { #" fill="\#($0)""# } ?? "") + (size.map { #" style="font-size:\#(Self.num($0))px""# } ?? "")
         let transform = rotate ? #" transform="rotate(-90 \#(Self.num(x)) \#(Self.num(y)))""# : ""
         body.append(#"<text class="\#(cls)" x="\#(Self.num(x))" y="\#(Self.num(y))" text-anchor="\#(anchor.rawValue)"\#(fillAttr)\#(transform)>"#
             + HTML.escape(content) + "</text>")

@@ -12,22 +12,29 @@ struct Scale {
     let reversed: Bool
 
     /// A linear scale over `0...max(data)` (or `min...max` when `zeroBased` is false) with about `count`
-    /// "nice" ticks (1, 2, 2.5, 5 × 10ⁿ). Empty, constant or non-finite data give a 0...1 domain.
+    /// "nice" ticks (1, 2, 2.5, 5 × 10ⁿ). Empty, constant or non-finite data give a 0...1 domain. `tight` keeps the
+    /// data's extent as the domain instead of widening it to the next tick.
     /// - Complexity: O(n) in the data plus O(ticks).
     static func linear(
         data: [Double], pixels: ClosedRange<Double>, reversed: Bool = false, zeroBased: Bool = true,
-        count: Int = 6, label: (Double) -> String
+        tight: Bool = false, count: Int = 6, label: (Double) -> String
     ) -> Scale {
         let finite = data.filter { $0.isFinite }
         var low = zeroBased ? Swift.min(0, finite.min() ?? 0) : (finite.min() ?? 0)
         var high = finite.max() ?? 1
         if high <= low { high = low + 1 }
         let step = niceStep((high - low) / Double(Swift.max(count, 1)))
+        let (dataLow, dataHigh) = (low, high)
         low = (low / step).rounded(.down) * step
         high = (high / step).rounded(.up) * step
         var ticks: [(Double, String)] = []
         var value = low
-        while value <= high + step / 2, ticks.count < 50 {
+        if tight {
+            // Keep the data's own extent (time axes); ticks only inside it.
+            value = (dataLow / step).rounded(.up) * step
+            (low, high) = (dataLow, dataHigh)
+        }
+        while value <= high + (tight ? step * 1e-9 : step / 2), ticks.count < 50 {
             ticks.append((value, label(value)))
             value += step
         }

@@ -16,7 +16,8 @@ enum TimeSeriesChart {
         let step = interval * Double(factor)
         let start = series.startSeconds.isFinite ? series.startSeconds : 0
         let end = start + step * Double(aggregate.count)
-        let x = Scale.linear(data: [start, Swift.max(end, start + 1)], pixels: frame.xPixels, zeroBased: start >= 0) {
+        let x = Scale.linear(data: [start, Swift.max(end, start + 1)], pixels: frame.xPixels, zeroBased: start >= 0,
+                             tight: true) {
             Format.trimmed(Format.fixed($0, 1))
         }
         let (y, unit) = bitRateScale(aggregate + [run.throughputBitsPerSecond], frame: frame)
@@ -40,6 +41,13 @@ enum TimeSeriesChart {
                     (x(start + (Double(index) + 0.5) * step), y(value.isFinite ? value : 0))
                 }
                 svg.path(line, stroke: ChartStyle.color(vm + 1), fill: nil, cls: "thin")
+            }
+            // Legend: the area, then one swatch per VM, left to right inside the top of the plot.
+            let entries = [("aggregate", "#3a7ca5")] + perVM.indices.map { ("VM \($0 + 1)", ChartStyle.color($0 + 1)) }
+            for (index, entry) in entries.enumerated() {
+                let ex = frame.left + 12 + Double(index) * 86
+                svg.rect(ex, frame.top + 4, 14, 4, fill: entry.1)
+                svg.text(ex + 18, frame.top + 10, entry.0, cls: "legend")
             }
         }
         let mean = run.throughputBitsPerSecond
