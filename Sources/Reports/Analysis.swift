@@ -50,8 +50,8 @@ public struct ReportAnalysis: Sendable {
     /// The label of a bottleneck kind, naming capacities from the file's limits.
     public func label(_ kind: String) -> BottleneckLabel { BottleneckLabel.of(kind, limits: file.limits) }
 
-    /// The headline sentence ("Throughput: …" for a single run): "Best: 1.51 Gbps with 3 VMs × 8 threads per VM, bound by the 60 MiB/s page-blob
-    /// cap 82 % of the time."
+    /// The headline sentence ("Throughput: …" for a single run): "Best: 1.51 Gbps with 3 VMs × 8 threads per VM,
+    /// bound by the 60 MiB/s page-blob cap 82 % of the time."
     public var headline: String {
         guard let best else { return "The result file holds no runs." }
         let lead = file.runs.count == 1 ? "Throughput" : "Best"
@@ -61,7 +61,8 @@ public struct ReportAnalysis: Sendable {
 
     /// "3 VMs × 8 threads per VM" (singular forms for 1).
     public static func setting(_ run: RunResult) -> String {
-        "\(run.vms) VM\(run.vms == 1 ? "" : "s") × \(run.threadsPerVM) thread\(run.threadsPerVM == 1 ? "" : "s") per VM"
+        let threads = run.threadsPerVM
+        return "\(run.vms) VM\(run.vms == 1 ? "" : "s") × \(threads) thread\(threads == 1 ? "" : "s") per VM"
     }
 
     static func bestRun(_ runs: [RunResult]) -> RunResult? {

@@ -36,10 +36,13 @@ public struct BottleneckLabel: Sendable, Equatable {
         case .nic: return .init(code: "NIC", name: "host NIC", words: "the \(bits)host NIC")
         case .circuit: return .init(code: "CKT", name: "circuit", words: "the \(bits)circuit")
         case .fallbackPath: return .init(code: "FB", name: "fallback path", words: "the \(bits)internet fallback path")
-        case .accountIngress: return .init(code: "ACC", name: "account ingress", words: "the \(bits)storage-account ingress cap")
-        case .accountRequestRate: return .init(code: "ARQ", name: "account requests", words: "the \(requests)storage-account request cap")
+        case .accountIngress:
+            return .init(code: "ACC", name: "account ingress", words: "the \(bits)storage-account ingress cap")
+        case .accountRequestRate:
+            return .init(code: "ARQ", name: "account requests", words: "the \(requests)storage-account request cap")
         case .blobThroughput: return .init(code: "BLOB", name: "page-blob cap", words: "the \(bytes)page-blob cap")
-        case .blobRequestRate: return .init(code: "BRQ", name: "blob requests", words: "the \(requests)page-blob request cap")
+        case .blobRequestRate:
+            return .init(code: "BRQ", name: "blob requests", words: "the \(requests)page-blob request cap")
         case .bandwidthThrottle: return .init(code: "THTL", name: "throttle", words: "the \(bits)bandwidth throttle")
         case .outage: return .init(code: "OUT", name: "outage", words: "a path outage")
         case .idle: return .init(code: "IDLE", name: "idle", words: "lack of work (churn below capacity)")

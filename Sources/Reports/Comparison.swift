@@ -35,7 +35,9 @@ public enum Comparison {
         if current.scenario != baseline.scenario {
             notes.append("scenario differs: current \"\(current.scenario)\", baseline \"\(baseline.scenario)\"")
         }
-        if current.seed != baseline.seed { notes.append("seed differs: current \(current.seed), baseline \(baseline.seed)") }
+        if current.seed != baseline.seed {
+            notes.append("seed differs: current \(current.seed), baseline \(baseline.seed)")
+        }
         if current.mode != baseline.mode {
             notes.append("mode differs: current \(current.mode.rawValue), baseline \(baseline.mode.rawValue)")
         }
@@ -47,17 +49,22 @@ public enum Comparison {
 
     static func compareRun(old: RunResult, new: RunResult, tolerance: Double) -> [MetricComparison] {
         var result = [
-            MetricComparison.judge(runID: old.id, metric: .throughput, baseline: old.throughputBitsPerSecond,
-                                   current: new.throughputBitsPerSecond, tolerance: tolerance),
+            MetricComparison.judge(
+                runID: old.id, metric: .throughput, baseline: old.throughputBitsPerSecond,
+                current: new.throughputBitsPerSecond, tolerance: tolerance)
         ]
         if old.initialReplication != nil || new.initialReplication != nil {
-            result.append(.judge(runID: old.id, metric: .initialReplicationSeconds,
-                                 baseline: old.initialReplication?.overallSeconds,
-                                 current: new.initialReplication?.overallSeconds, tolerance: tolerance))
+            result.append(
+                .judge(
+                    runID: old.id, metric: .initialReplicationSeconds,
+                    baseline: old.initialReplication?.overallSeconds,
+                    current: new.initialReplication?.overallSeconds, tolerance: tolerance))
         }
         if old.cycles != nil || new.cycles != nil {
-            result.append(.judge(runID: old.id, metric: .rpoWithinTargetShare, baseline: old.cycles?.shareWithinTargetRPO,
-                                 current: new.cycles?.shareWithinTargetRPO, tolerance: tolerance))
+            result.append(
+                .judge(
+                    runID: old.id, metric: .rpoWithinTargetShare, baseline: old.cycles?.shareWithinTargetRPO,
+                    current: new.cycles?.shareWithinTargetRPO, tolerance: tolerance))
         }
         return result
     }
@@ -133,8 +140,9 @@ public struct MetricComparison: Sendable, Equatable {
                 status = .unchanged
             }
         }
-        return MetricComparison(runID: runID, metric: metric, baseline: baseline, current: current,
-                                changePercent: change, status: status)
+        return MetricComparison(
+            runID: runID, metric: metric, baseline: baseline, current: current,
+            changePercent: change, status: status)
     }
 
     /// One line of text: "vms=3,threadsPerVM=8 throughput 1.51 Gbps → 1.36 Gbps (-10.0 %) REGRESSED".
@@ -177,8 +185,10 @@ public struct ComparisonResult: Sendable, Equatable {
         if !shown.isEmpty {
             let headers = ["run", "metric", "baseline", "current", "change", "status"]
             let rows = shown.map { m in
-                [m.runID, m.metric.rawValue, m.metric.format(m.baseline), m.metric.format(m.current), m.changeText,
-                 m.status.rawValue]
+                [
+                    m.runID, m.metric.rawValue, m.metric.format(m.baseline), m.metric.format(m.current), m.changeText,
+                    m.status.rawValue,
+                ]
             }
             lines += Self.aligned([headers] + rows)
         } else {
@@ -187,7 +197,8 @@ public struct ComparisonResult: Sendable, Equatable {
         lines += missingInCurrent.map { "missing in current result: \($0)" }
         lines += newInCurrent.map { "new run (no baseline): \($0)" }
         lines += notes.map { "note: \($0)" }
-        lines.append(passed ? "PASS" : "FAIL: \(regressions.count) regression(s), \(missingInCurrent.count) missing run(s)")
+        lines.append(
+            passed ? "PASS" : "FAIL: \(regressions.count) regression(s), \(missingInCurrent.count) missing run(s)")
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -11,26 +11,32 @@ public enum JUnitWriter {
             let open = testcase(classname: result.scenario + "." + metric.runID, name: metric.metric.rawValue)
             switch metric.status {
             case .regressed:
-                cases.append(open + ">\n      <failure type=\"regression\" message=\"\(escape(metric.summary))\">"
-                    + escape(detail(metric, tolerance: result.tolerancePercent)) + "</failure>\n    </testcase>")
+                cases.append(
+                    open + ">\n      <failure type=\"regression\" message=\"\(escape(metric.summary))\">"
+                        + escape(detail(metric, tolerance: result.tolerancePercent)) + "</failure>\n    </testcase>")
             case .improved, .unchanged:
                 cases.append(open + "><system-out>" + escape(metric.summary) + "</system-out></testcase>")
             }
         }
         for id in result.missingInCurrent {
-            cases.append(testcase(classname: result.scenario + "." + id, name: "present")
-                + ">\n      <failure type=\"missing\" message=\"run \(escape(id)) is in the baseline but not in the current result\"/>\n    </testcase>")
+            cases.append(
+                testcase(classname: result.scenario + "." + id, name: "present")
+                    + ">\n      <failure type=\"missing\" message=\"run \(escape(id)) is in the baseline "
+                    + "but not in the current result\"/>\n    </testcase>"
+            )
         }
         for id in result.newInCurrent {
-            cases.append(testcase(classname: result.scenario + "." + id, name: "present")
-                + "><skipped message=\"new run without a baseline\"/></testcase>")
+            cases.append(
+                testcase(classname: result.scenario + "." + id, name: "present")
+                    + "><skipped message=\"new run without a baseline\"/></testcase>")
         }
         let failures = result.regressions.count + result.missingInCurrent.count
         let skipped = result.newInCurrent.count
+        let counts = "tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\""
         return """
             <?xml version="1.0" encoding="UTF-8"?>
-            <testsuites name="replsim check" tests="\(cases.count)" failures="\(failures)" errors="0" skipped="\(skipped)">
-              <testsuite name="\(escape(result.scenario))" tests="\(cases.count)" failures="\(failures)" errors="0" skipped="\(skipped)">
+            <testsuites name="replsim check" \(counts)>
+              <testsuite name="\(escape(result.scenario))" \(counts)>
                 \(cases.joined(separator: "\n    "))
               </testsuite>
             </testsuites>
@@ -45,7 +51,8 @@ public enum JUnitWriter {
     private static func detail(_ metric: MetricComparison, tolerance: Double) -> String {
         let direction = metric.metric.higherIsBetter ? "lower" : "higher"
         return "\(metric.metric.rawValue) of run \(metric.runID) is \(direction) than the baseline beyond the "
-            + "\(Format.trimmed(Format.fixed(tolerance, 2))) % tolerance: baseline \(metric.metric.format(metric.baseline)), "
+            + "\(Format.trimmed(Format.fixed(tolerance, 2))) % tolerance: "
+            + "baseline \(metric.metric.format(metric.baseline)), "
             + "current \(metric.metric.format(metric.current)), change \(metric.changeText)."
     }
 

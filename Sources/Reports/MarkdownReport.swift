@@ -7,17 +7,23 @@ public enum MarkdownReport {
         let analysis = ReportAnalysis(file)
         var lines = ["# \(file.scenario)", ""]
         if let description = file.description { lines += [description, ""] }
-        var meta = ["\(file.mode.rawValue)", "\(file.runs.count) run\(file.runs.count == 1 ? "" : "s")", "seed \(file.seed)"]
+        var meta = [
+            "\(file.mode.rawValue)", "\(file.runs.count) run\(file.runs.count == 1 ? "" : "s")", "seed \(file.seed)",
+        ]
         if let scenarioFile = file.scenarioFile { meta.append("`\(scenarioFile)`") }
         lines += [meta.joined(separator: " · "), "", "**\(analysis.headline)**", ""]
         if let best = analysis.best {
             if let ir = best.initialReplication {
-                lines.append("- Initial replication (best run): \(Format.seconds(ir.overallSeconds)), "
-                    + "\(ir.completedVMs) of \(ir.perVMCompletionSeconds.count) VMs done.")
+                lines.append(
+                    "- Initial replication (best run): \(Format.seconds(ir.overallSeconds)), "
+                        + "\(ir.completedVMs) of \(ir.perVMCompletionSeconds.count) VMs done.")
             }
             if let cycles = best.cycles {
-                lines.append("- RPO (best run): \(Format.percent(cycles.shareWithinTargetRPO)) of cycle boundaries within "
-                    + "the \(Format.seconds(cycles.targetRPOSeconds)) target; p90 \(Format.seconds(cycles.rpoSeconds.p90)).")
+                lines.append(
+                    "- RPO (best run): \(Format.percent(cycles.shareWithinTargetRPO)) of cycle boundaries within "
+                        + "the \(Format.seconds(cycles.targetRPOSeconds)) target; "
+                        + "p90 \(Format.seconds(cycles.rpoSeconds.p90))."
+                )
             }
             if let live = best.live { lines.append("- Wall time (best run): \(Format.seconds(live.wallSeconds)).") }
             if lines.last != "" { lines.append("") }
@@ -29,7 +35,10 @@ public enum MarkdownReport {
             lines += ["## Throughput by threads per VM", "", throughputGrid(analysis), ""]
         }
         if let chosen = analysis.chosen, !chosen.bottleneckShares.isEmpty {
-            lines += ["## What limited run `\(chosen.id)`", "", TextTable.bottlenecks(chosen, analysis: analysis).markdown(), ""]
+            lines += [
+                "## What limited run `\(chosen.id)`", "", TextTable.bottlenecks(chosen, analysis: analysis).markdown(),
+                "",
+            ]
         }
         if let chosen = analysis.chosen, let cycles = chosen.cycles, !cycles.rpoHistogram.isEmpty {
             let rows = cycles.rpoHistogram.map { "| \(RPOChart.rangeLabel($0)) | \($0.count) |" }
@@ -44,13 +53,15 @@ public enum MarkdownReport {
     static func throughputGrid(_ analysis: ReportAnalysis) -> String {
         let threads = analysis.threadValues
         let rows = analysis.series.map { series in
-            [series.label] + threads.map { thread in
-                guard let run = series.runs.first(where: { $0.threadsPerVM == thread }) else { return "" }
-                return Format.bitsPerSecond(run.throughputBitsPerSecond) + " " + analysis.label(run.bottleneck).code
-            }
+            [series.label]
+                + threads.map { thread in
+                    guard let run = series.runs.first(where: { $0.threadsPerVM == thread }) else { return "" }
+                    return Format.bitsPerSecond(run.throughputBitsPerSecond) + " " + analysis.label(run.bottleneck).code
+                }
         }
-        let table = TextTable(headers: ["series \\ threads/VM"] + threads.map(String.init), rows: rows,
-                              numeric: Set(1...Swift.max(1, threads.count)))
+        let table = TextTable(
+            headers: ["series \\ threads/VM"] + threads.map(String.init), rows: rows,
+            numeric: Set(1...Swift.max(1, threads.count)))
         return table.markdown()
     }
 }

@@ -133,7 +133,9 @@ public enum ReportError: Error, Equatable, CustomStringConvertible, Sendable {
         switch self {
         case .badInput(let source, let reason): return "\(source): \(reason)"
         case .unsupportedSchema(let source, let version):
-            return "\(source): schemaVersion \(version) is not supported (this build reads 1...\(ResultFile.currentSchemaVersion))"
+            return
+                "\(source): schemaVersion \(version) is not supported "
+                + "(this build reads 1...\(ResultFile.currentSchemaVersion))"
         case .duplicateRunID(let source, let id): return "\(source): run id \"\(id)\" appears more than once"
         case .notEncodable(let reason): return "result cannot be written as JSON: \(reason)"
         case .io(let path, let reason): return "\(path): \(reason)"

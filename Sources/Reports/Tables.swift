@@ -48,8 +48,10 @@ struct TextTable {
             ]
         }
         return TextTable(
-            headers: ["series", "threads/VM (≥ 95 %)", "throughput", "of best", "best", "best at threads/VM",
-                      "bottleneck there"],
+            headers: [
+                "series", "threads/VM (≥ 95 %)", "throughput", "of best", "best", "best at threads/VM",
+                "bottleneck there",
+            ],
             rows: rows, numeric: [1, 2, 3, 4, 5])
     }
 
@@ -77,7 +79,8 @@ struct TextTable {
         func align(_ index: Int) -> String { numeric.contains(index) ? #" class="num""# : "" }
         let head = headers.enumerated().map { "<th\(align($0.offset))>\(HTML.escape($0.element))</th>" }.joined()
         let body = rows.map { row in
-            "<tr>" + row.enumerated().map { "<td\(align($0.offset))>\(HTML.escape($0.element))</td>" }.joined() + "</tr>"
+            "<tr>" + row.enumerated().map { "<td\(align($0.offset))>\(HTML.escape($0.element))</td>" }.joined()
+                + "</tr>"
         }
         return ([#"<table class="\#(cls)"><thead><tr>"# + head + "</tr></thead><tbody>"] + body + ["</tbody></table>"])
             .joined(separator: "\n")

@@ -120,7 +120,8 @@ public struct Summary: Codable, Sendable, Equatable {
     }
 }
 
-/// One histogram bucket: samples `x` with `lowerSeconds < x <= upperSeconds` (the first bucket includes its lower bound).
+/// One histogram bucket: samples `x` with `lowerSeconds < x <= upperSeconds` (the first bucket also holds its
+/// lower bound).
 public struct HistogramBucket: Codable, Sendable, Equatable {
     /// Lower bound, seconds.
     public var lowerSeconds: Double

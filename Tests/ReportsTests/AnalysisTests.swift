@@ -1,6 +1,7 @@
-import Testing
-@testable import Reports
 import Results
+import Testing
+
+@testable import Reports
 
 @Suite struct AnalysisTests {
     func series(_ pairs: [(Int, Double)], vms: Int = 25) -> [RunResult] {
@@ -35,12 +36,13 @@ import Results
 
     @Test func analysisGroupsByVMCountAndOtherParameters() {
         var file = Fixture.sweep(vms: [25, 3], threads: [8, 1])
-        file.runs.append(contentsOf: Fixture.sweep(vms: [3], threads: [4]).runs.map { run in
-            var copy = run
-            copy.parameters.append(.init(key: "chunkSize", value: "1MiB"))
-            copy.id = RunResult.makeID(copy.parameters)
-            return copy
-        })
+        file.runs.append(
+            contentsOf: Fixture.sweep(vms: [3], threads: [4]).runs.map { run in
+                var copy = run
+                copy.parameters.append(.init(key: "chunkSize", value: "1MiB"))
+                copy.id = RunResult.makeID(copy.parameters)
+                return copy
+            })
         let analysis = ReportAnalysis(file)
         #expect(analysis.series.map(\.label) == ["3 VMs", "3 VMs, chunkSize=1MiB", "25 VMs"])
         #expect(analysis.series[0].runs.map(\.threadsPerVM) == [1, 8])
@@ -53,7 +55,11 @@ import Results
         let analysis = ReportAnalysis(file)
         #expect(analysis.best?.threadsPerVM == 32)
         let share = Format.percent(analysis.best?.bottleneckShare)
-        #expect(analysis.headline == "Best: 1.50 Gbps with 3 VMs × 32 threads per VM, bound by the 60 MiB/s page-blob cap \(share) of the time.")
+        #expect(
+            analysis.headline
+                == "Best: 1.50 Gbps with 3 VMs × 32 threads per VM, bound by the 60 MiB/s page-blob cap "
+                + "\(share) of the time."
+        )
     }
 
     @Test func referenceRunIsChosenWhenPresent() {
@@ -83,7 +89,9 @@ import Results
     }
 
     @Test func unknownBottleneckKindGetsACode() {
-        #expect(BottleneckLabel.of("quantumFoam") == BottleneckLabel(code: "QUAN", name: "quantumFoam", words: "quantumFoam"))
+        #expect(
+            BottleneckLabel.of("quantumFoam")
+                == BottleneckLabel(code: "QUAN", name: "quantumFoam", words: "quantumFoam"))
         #expect(BottleneckLabel.of("blobThroughput").words == "the page-blob cap")
     }
 }

@@ -1,6 +1,7 @@
-import Testing
-@testable import Reports
 import Results
+import Testing
+
+@testable import Reports
 
 @Suite struct CSVTests {
     @Test func headerHasFixedColumnsThenParameters() {
@@ -36,7 +37,11 @@ import Results
         while let c = scalars.popFirst() {
             if quoted {
                 if c == "\"" {
-                    if scalars.first == "\"" { field.unicodeScalars.append(scalars.removeFirst()) } else { quoted = false }
+                    if scalars.first == "\"" {
+                        field.unicodeScalars.append(scalars.removeFirst())
+                    } else {
+                        quoted = false
+                    }
                 } else {
                     field.unicodeScalars.append(c)
                 }

@@ -1,9 +1,11 @@
 import Foundation
-import Testing
-@testable import Reports
 import Results
+import Testing
+
+@testable import Reports
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 @Suite struct ComparisonTests {
@@ -29,8 +31,9 @@ import FoundationXML
 
     @Test func higherThroughputIsAnImprovementNotARegression() throws {
         let baseline = Fixture.sweep(vms: [3], threads: [8])
-        let result = try Comparison.compare(current: scaled(baseline, throughput: 1.2), baseline: baseline,
-                                            tolerancePercent: 5)
+        let result = try Comparison.compare(
+            current: scaled(baseline, throughput: 1.2), baseline: baseline,
+            tolerancePercent: 5)
         #expect(result.passed)
         #expect(result.metrics.first { $0.metric == .throughput }?.status == .improved)
     }
@@ -38,7 +41,8 @@ import FoundationXML
     @Test func slowerInitialReplicationAndWorseRPOAreRegressions() throws {
         let baseline = Fixture.sweep(vms: [3], threads: [8], cycles: true)
         var current = baseline
-        current.runs[0].initialReplication?.overallSeconds = (baseline.runs[0].initialReplication?.overallSeconds ?? 0) * 1.1
+        current.runs[0].initialReplication?.overallSeconds =
+            (baseline.runs[0].initialReplication?.overallSeconds ?? 0) * 1.1
         current.runs[0].cycles?.shareWithinTargetRPO = (baseline.runs[0].cycles?.shareWithinTargetRPO ?? 0) - 0.08
         let result = try Comparison.compare(current: current, baseline: baseline, tolerancePercent: 5)
         #expect(Set(result.regressions.map(\.metric)) == [.initialReplicationSeconds, .rpoWithinTargetShare])
@@ -69,8 +73,9 @@ import FoundationXML
 
     @Test func tableListsWhatMoved() throws {
         let baseline = Fixture.sweep(vms: [3], threads: [32])
-        let result = try Comparison.compare(current: scaled(baseline, throughput: 0.9), baseline: baseline,
-                                            tolerancePercent: 5)
+        let result = try Comparison.compare(
+            current: scaled(baseline, throughput: 0.9), baseline: baseline,
+            tolerancePercent: 5)
         let lines = result.table().split(separator: "\n").map(String.init)
         #expect(lines[1].hasPrefix("run "))
         #expect(lines[2].contains("throughput"))

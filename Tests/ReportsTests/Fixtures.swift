@@ -29,17 +29,24 @@ enum Fixture {
         var runs: [RunResult] = []
         for v in vms {
             for t in threads {
-                runs.append(run(vms: v, threads: t, seed: seed, cycles: cycles, perVMSeries: perVMSeries,
-                                samples: samples, parameters: [.init(key: "vms", value: String(v)),
-                                                               .init(key: "threadsPerVM", value: String(t))]))
+                runs.append(
+                    run(
+                        vms: v, threads: t, seed: seed, cycles: cycles, perVMSeries: perVMSeries,
+                        samples: samples,
+                        parameters: [
+                            .init(key: "vms", value: String(v)),
+                            .init(key: "threadsPerVM", value: String(t)),
+                        ]))
             }
         }
         return ResultFile(
             tool: "replsim 0.1.0", scenario: "reference-3vm-expressroute", scenarioFile: "scenarios/reference.yaml",
             description: "How fast do N VMs replicate over a 10 Gbps ExpressRoute circuit, and what limits it?",
             seed: seed, mode: .simulated,
-            limits: [.init(kind: "blobThroughput", bitsPerSecond: blobCap, requestsPerSecond: 500),
-                     .init(kind: "circuit", bitsPerSecond: circuit)],
+            limits: [
+                .init(kind: "blobThroughput", bitsPerSecond: blobCap, requestsPerSecond: 500),
+                .init(kind: "circuit", bitsPerSecond: circuit),
+            ],
             runs: runs)
     }
 
@@ -93,11 +100,13 @@ enum Fixture {
             measuredInterval: .init(startSeconds: 20, endSeconds: irSeconds), throughputBitsPerSecond: aggregate,
             peakThroughputBitsPerSecond: series.max() ?? 0, bytesPayload: payload,
             bytesOnWire: payload + payload / 200, bottleneck: kind.rawValue, bottleneckShares: shares,
-            timeSeries: .init(intervalSeconds: interval, aggregateBitsPerSecond: series,
-                              perVMBitsPerSecond: perVMSeries ? perVMValues : nil),
+            timeSeries: .init(
+                intervalSeconds: interval, aggregateBitsPerSecond: series,
+                perVMBitsPerSecond: perVMSeries ? perVMValues : nil),
             perVMThroughputBitsPerSecond: Array(repeating: aggregate / Double(vms), count: vms),
-            initialReplication: .init(perVMCompletionSeconds: completion, overallSeconds: completion.last ?? nil,
-                                      bytesToCopy: payload),
+            initialReplication: .init(
+                perVMCompletionSeconds: completion, overallSeconds: completion.last ?? nil,
+                bytesToCopy: payload),
             cycles: cycles ? cycleStats(rng: &rng, load: aggregate / circuit) : nil,
             retries: Int(rng.unit() * 20), throttledRequests: kind == .blobThroughput ? Int(rng.unit() * 40) : 0,
             resets: 0, bytesResent: 0, eventCount: 50_000 + vms * threads * 900)
@@ -105,7 +114,9 @@ enum Fixture {
 
     static func cycleStats(rng: inout SplitMix, load: Double) -> CycleStats {
         let target = 900.0
-        let samples = (0..<400).map { _ in 300 + 60 + 500 * load * rng.unit() + (rng.unit() < 0.06 ? 700 * rng.unit() : 0) }
+        let samples = (0..<400).map { _ in
+            300 + 60 + 500 * load * rng.unit() + (rng.unit() < 0.06 ? 700 * rng.unit() : 0)
+        }
         let bounds: [Double] = [0, 300, 450, 600, 750, 900, 1200]
         var buckets: [HistogramBucket] = []
         for index in bounds.indices {

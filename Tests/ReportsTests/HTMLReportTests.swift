@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Reports
 import Results
+import Testing
+
+@testable import Reports
 
 @Suite struct HTMLReportTests {
     /// Self-contained: no external src/href, no scripts, no CSS imports or url(...) fetches.
@@ -90,7 +91,8 @@ import Results
         let md = MarkdownReport.render(Fixture.sweep(vms: [3, 25], threads: [1, 8, 32], cycles: true))
         #expect(md.hasPrefix("# reference-3vm-expressroute\n"))
         #expect(md.contains("## Recommendation"))
-        #expect(md.contains("- For 3 VMs, 32 threads per VM reach 100 % of the best throughput (1.50 Gbps of 1.50 Gbps)."))
+        #expect(
+            md.contains("- For 3 VMs, 32 threads per VM reach 100 % of the best throughput (1.50 Gbps of 1.50 Gbps)."))
         #expect(md.contains("- For 25 VMs, 8 threads per VM reach"))
         #expect(md.contains("| series \\ threads/VM | 1 | 8 | 32 |"))
         #expect(md.contains("## All runs"))

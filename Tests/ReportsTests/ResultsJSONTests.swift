@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Reports
 import Results
+import Testing
+
+@testable import Reports
 
 @Suite struct ResultsJSONTests {
     @Test func roundTripIsEqualAndByteIdentical() throws {
@@ -17,8 +18,9 @@ import Results
         var file = Fixture.single()
         file.seed = UInt64.max
         file.runs[0].seed = UInt64.max - 1
-        file.runs[0].initialReplication = .init(perVMCompletionSeconds: [12.5, nil, 40], overallSeconds: nil,
-                                                bytesToCopy: 3)
+        file.runs[0].initialReplication = .init(
+            perVMCompletionSeconds: [12.5, nil, 40], overallSeconds: nil,
+            bytesToCopy: 3)
         file.runs[0].live = .init(wallSeconds: 61.25, endpoint: "127.0.0.1:8089")
         let decoded = try ReportWriter.decode(try ReportWriter.encode(file), source: "mem")
         #expect(decoded == file)
@@ -32,8 +34,10 @@ import Results
         let a = base.appendingPathComponent("a"), b = base.appendingPathComponent("b")
         try ReportWriter.write(file, to: a)
         try ReportWriter.write(try ReportWriter.load(a), to: b)
-        for name in [ReportWriter.resultFileName, ReportWriter.csvFileName, ReportWriter.markdownFileName,
-                     ReportWriter.htmlFileName] {
+        for name in [
+            ReportWriter.resultFileName, ReportWriter.csvFileName, ReportWriter.markdownFileName,
+            ReportWriter.htmlFileName,
+        ] {
             let left = try Data(contentsOf: a.appendingPathComponent(name))
             let right = try Data(contentsOf: b.appendingPathComponent(name))
             #expect(!left.isEmpty)
@@ -63,7 +67,9 @@ import Results
     }
 
     @Test func wrongTypeAndGarbageAreBadInput() {
-        #expect(throws: ReportError.self) { try ReportWriter.decode(Data("{\"schemaVersion\": \"1\"}".utf8), source: "s") }
+        #expect(throws: ReportError.self) {
+            try ReportWriter.decode(Data("{\"schemaVersion\": \"1\"}".utf8), source: "s")
+        }
         do {
             _ = try ReportWriter.decode(Data("not json".utf8), source: "f.json")
             Issue.record("garbage decoded")

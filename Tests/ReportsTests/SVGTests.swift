@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Reports
 import Results
+import Testing
+
+@testable import Reports
 
 @Suite struct SVGTests {
     /// Every numeric attribute of every SVG element parses as a finite number; no "nan"/"inf" anywhere.
@@ -10,14 +11,16 @@ import Results
         #expect(!lower.contains("nan"), "NaN in SVG", sourceLocation: sourceLocation)
         #expect(!lower.contains("inf\""), "infinity in SVG", sourceLocation: sourceLocation)
         for match in svg.matches(of: /\s(x|y|x1|y1|x2|y2|cx|cy|r|width|height)="([^"]*)"/) {
-            #expect(Double(String(match.output.2))?.isFinite == true, "attribute \(match.output.1)=\(match.output.2)",
-                    sourceLocation: sourceLocation)
+            #expect(
+                Double(String(match.output.2))?.isFinite == true, "attribute \(match.output.1)=\(match.output.2)",
+                sourceLocation: sourceLocation)
         }
         for match in svg.matches(of: /\sd="([^"]*)"/) {
             let numbers = String(match.output.1).split(whereSeparator: { "MLZ ".contains($0) })
             #expect(!numbers.isEmpty, sourceLocation: sourceLocation)
             for number in numbers {
-                #expect(Double(String(number))?.isFinite == true, "path number \(number)", sourceLocation: sourceLocation)
+                #expect(
+                    Double(String(number))?.isFinite == true, "path number \(number)", sourceLocation: sourceLocation)
             }
         }
     }
@@ -86,9 +89,11 @@ import Results
     }
 
     @Test func rpoMarkerInterpolatesInsideItsBucket() {
-        let buckets = [HistogramBucket(lowerSeconds: 0, upperSeconds: 300, count: 1),
-                       HistogramBucket(lowerSeconds: 300, upperSeconds: 900, count: 1),
-                       HistogramBucket(lowerSeconds: 900, upperSeconds: nil, count: 1)]
+        let buckets = [
+            HistogramBucket(lowerSeconds: 0, upperSeconds: 300, count: 1),
+            HistogramBucket(lowerSeconds: 300, upperSeconds: 900, count: 1),
+            HistogramBucket(lowerSeconds: 900, upperSeconds: nil, count: 1),
+        ]
         #expect(RPOChart.markerPosition(target: 600, buckets: buckets) == 1.5)
         #expect(RPOChart.markerPosition(target: 900, buckets: buckets) == 2)
         #expect(RPOChart.markerPosition(target: 5000, buckets: buckets) == 2)

@@ -30,26 +30,31 @@ enum Heatmap {
                 let t = normalized(run.throughputBitsPerSecond)
                 let label = analysis.label(run.bottleneck)
                 if !codesUsed.contains(run.bottleneck) { codesUsed.append(run.bottleneck) }
-                svg.rect(x, y, cellWidth - 1, cellHeight - 1, fill: ChartStyle.sequential(t),
-                         tip: "\(series.label), \(thread) threads: \(Format.bitsPerSecond(run.throughputBitsPerSecond)), "
-                             + "bound by \(label.words) \(Format.percent(run.bottleneckShare)) of the time")
+                svg.rect(
+                    x, y, cellWidth - 1, cellHeight - 1, fill: ChartStyle.sequential(t),
+                    tip: "\(series.label), \(thread) threads: \(Format.bitsPerSecond(run.throughputBitsPerSecond)), "
+                        + "bound by \(label.words) \(Format.percent(run.bottleneckShare)) of the time")
                 // Bold 10 px capitals are ~7 px wide; shrink the text to fit narrow cells, omit below 6 px.
                 let fontSize = Swift.min(10, (cellWidth - 4) / (Double(Swift.max(label.code.count, 1)) * 0.72))
                 if fontSize >= 6 {
-                    svg.text(x + cellWidth / 2, y + cellHeight / 2 + fontSize * 0.35, label.code, anchor: .middle,
-                             cls: "cell", fill: ChartStyle.darkText(on: t) ? "#1b1b1b" : "#ffffff",
-                             size: fontSize < 10 ? fontSize : nil)
+                    svg.text(
+                        x + cellWidth / 2, y + cellHeight / 2 + fontSize * 0.35, label.code, anchor: .middle,
+                        cls: "cell", fill: ChartStyle.darkText(on: t) ? "#1b1b1b" : "#ffffff",
+                        size: fontSize < 10 ? fontSize : nil)
                 }
             }
         }
         let stride = Swift.max(1, (threads.count + 15) / 16)
         for (columnIndex, thread) in threads.enumerated() where columnIndex % stride == 0 {
-            svg.text(left + (Double(columnIndex) + 0.5) * cellWidth, top - 8, String(thread), anchor: .middle, cls: "tick")
+            svg.text(
+                left + (Double(columnIndex) + 0.5) * cellWidth, top - 8, String(thread), anchor: .middle, cls: "tick")
         }
-        svg.text(left + (width - left - 20) / 2, plotBottom + 22, "upload threads per VM (columns) — cell text: bottleneck",
-                 anchor: .middle, cls: "axis-title")
-        drawLegend(&svg, top: plotBottom + 36, minValue: minValue, maxValue: maxValue, codes: codesUsed,
-                   analysis: analysis)
+        svg.text(
+            left + (width - left - 20) / 2, plotBottom + 22, "upload threads per VM (columns); cell text: bottleneck",
+            anchor: .middle, cls: "axis-title")
+        drawLegend(
+            &svg, top: plotBottom + 36, minValue: minValue, maxValue: maxValue, codes: codesUsed,
+            analysis: analysis)
         return svg.render()
     }
 

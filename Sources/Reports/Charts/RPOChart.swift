@@ -11,17 +11,20 @@ enum RPOChart {
         let counts = buckets.map { Double($0.count) }
         let y = Scale.linear(data: counts, pixels: frame.yPixels, reversed: true) { Format.fixed($0, 0) }
         let width = (frame.right - frame.left) / Double(Swift.max(buckets.count, 1))
-        let x = Scale(kind: .linear, domain: 0...Double(Swift.max(buckets.count, 1)), range: frame.xPixels, ticks: [],
-                      reversed: false)
-        frame.drawAxes(&svg, x: x, y: y, xTitle: "RPO (time since the newest recovery point)",
-                       yTitle: "cycle boundaries (count)")
+        let x = Scale(
+            kind: .linear, domain: 0...Double(Swift.max(buckets.count, 1)), range: frame.xPixels, ticks: [],
+            reversed: false)
+        frame.drawAxes(
+            &svg, x: x, y: y, xTitle: "RPO (time since the newest recovery point)",
+            yTitle: "cycle boundaries (count)")
         let target = cycles.targetRPOSeconds
         let labelStride = Swift.max(1, (buckets.count + 11) / 12)
         for (index, bucket) in buckets.enumerated() {
             let left = frame.left + Double(index) * width
             let within = (bucket.upperSeconds ?? .infinity) <= target
-            svg.rect(left + 2, y(Double(bucket.count)), width - 4, frame.bottom - y(Double(bucket.count)),
-                     fill: within ? "#59a14f" : "#f28e2b", tip: "\(rangeLabel(bucket)): \(bucket.count)")
+            svg.rect(
+                left + 2, y(Double(bucket.count)), width - 4, frame.bottom - y(Double(bucket.count)),
+                fill: within ? "#59a14f" : "#f28e2b", tip: "\(rangeLabel(bucket)): \(bucket.count)")
             if index % labelStride == 0 {
                 svg.text(left + width / 2, frame.bottom + 20, rangeLabel(bucket), anchor: .middle, cls: "tick")
             }
@@ -32,8 +35,9 @@ enum RPOChart {
             svg.text(px + 6, frame.top - 2, "target RPO " + Format.duration(target), cls: "note")
         }
         if buckets.isEmpty {
-            svg.text((frame.left + frame.right) / 2, (frame.top + frame.bottom) / 2, "no RPO samples",
-                     anchor: .middle, cls: "note")
+            svg.text(
+                (frame.left + frame.right) / 2, (frame.top + frame.bottom) / 2, "no RPO samples",
+                anchor: .middle, cls: "note")
         }
         return svg.render()
     }

@@ -19,34 +19,44 @@ struct SVG {
         Format.trimmed(Format.fixed(value.isFinite ? value : 0, 1))
     }
 
+    /// ` name="value"` for each pair, numbers through ``num(_:)``.
+    static func attrs(_ pairs: KeyValuePairs<String, Double>) -> String {
+        pairs.map { " \($0.key)=\"\(num($0.value))\"" }.joined()
+    }
+
+    /// ` name="value"` for each present text attribute (values escaped).
+    static func attrs(_ pairs: KeyValuePairs<String, String?>) -> String {
+        pairs.compactMap { key, value in value.map { " \(key)=\"\(HTML.escape($0))\"" } }.joined()
+    }
+
+    /// `<name attributes/>`, or with a `<title>` child (a tooltip) when `tip` is given.
+    mutating func element(_ name: String, _ attributes: String, tip: String?) {
+        if let tip {
+            body.append("<\(name)\(attributes)><title>\(HTML.escape(tip))</title></\(name)>")
+        } else {
+            body.append("<\(name)\(attributes)/>")
+        }
+    }
+
     mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, cls: String) {
-        body.append(#"<line class="\#(cls)" x1="\#(Self.num(x1))" y1="\#(Self.num(y1))" x2="\#(Self.num(x2))" y2="\#(Self.num(y2))"/>"#)
+        element("line", Self.attrs(["class": cls]) + Self.attrs(["x1": x1, "y1": y1, "x2": x2, "y2": y2]), tip: nil)
     }
 
     mutating func rect(
         _ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String? = nil, cls: String? = nil, tip: String? = nil
     ) {
-        let fillAttr = fill.map { #" fill="\#($0)""# } ?? ""
-        let clsAttr = cls.map { #" class="\#($0)""# } ?? ""
-        let open = #"<rect\#(clsAttr) x="\#(Self.num(x))" y="\#(Self.num(y))" width="\#(Self.num(Swift.max(0, w)))" height="\#(Self.num(Swift.max(0, h)))"\#(fillAttr)"#
-        if let tip {
-            body.append(open + "><title>" + HTML.escape(tip) + "</title></rect>")
-        } else {
-            body.append(open + "/>")
-        }
+        let geometry = Self.attrs(["x": x, "y": y, "width": Swift.max(0, w), "height": Swift.max(0, h)])
+        element("rect", Self.attrs(["class": cls]) + geometry + Self.attrs(["fill": fill]), tip: tip)
     }
 
     mutating func circle(_ cx: Double, _ cy: Double, r: Double, fill: String, tip: String? = nil) {
-        let open = #"<circle cx="\#(Self.num(cx))" cy="\#(Self.num(cy))" r="\#(Self.num(r))" fill="\#(fill)""#
-        if let tip {
-            body.append(open + "><title>" + HTML.escape(tip) + "</title></circle>")
-        } else {
-            body.append(open + "/>")
-        }
+        element("circle", Self.attrs(["cx": cx, "cy": cy, "r": r]) + Self.attrs(["fill": fill]), tip: tip)
     }
 
     /// A polyline (or a closed, filled polygon) through `points`; skips empty input.
-    mutating func path(_ points: [(Double, Double)], stroke: String?, fill: String?, cls: String? = nil, close: Bool = false) {
+    mutating func path(
+        _ points: [(Double, Double)], stroke: String?, fill: String?, cls: String? = nil, close: Bool = false
+    ) {
         guard let first = points.first else { return }
         var d = "M" + Self.num(first.0) + " " + Self.num(first.1)
         for point in points.dropFirst() { d += "L" + Self.num(point.0) + " " + Self.num(point.1) }
@@ -61,15 +71,20 @@ struct SVG {
         _ x: Double, _ y: Double, _ content: String, anchor: Anchor = .start, cls: String = "lbl",
         fill: String? = nil, rotate: Bool = false, size: Double? = nil
     ) {
-        let fillAttr = (fill.map { #" fill="\#($0)""# } ?? "") + (size.map { #" style="font-size:\#(Self.num($0))px""# } ?? "")
-        let transform = rotate ? #" transform="rotate(-90 \#(Self.num(x)) \#(Self.num(y)))""# : ""
-        body.append(#"<text class="\#(cls)" x="\#(Self.num(x))" y="\#(Self.num(y))" text-anchor="\#(anchor.rawValue)"\#(fillAttr)\#(transform)>"#
-            + HTML.escape(content) + "</text>")
+        let transform = rotate ? "rotate(-90 \(Self.num(x)) \(Self.num(y)))" : nil
+        let style = size.map { "font-size:\(Self.num($0))px" }
+        let attributes =
+            Self.attrs(["class": cls]) + Self.attrs(["x": x, "y": y])
+            + Self.attrs(["text-anchor": anchor.rawValue, "fill": fill, "style": style, "transform": transform])
+        body.append("<text\(attributes)>\(HTML.escape(content))</text>")
     }
 
     /// The finished `<svg>` element, sized by its viewBox, with an accessible title.
     func render() -> String {
-        let open = #"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 \#(Self.num(width)) \#(Self.num(height))" role="img" aria-label="\#(HTML.escape(title))">"#
+        let viewBox = "0 0 \(Self.num(width)) \(Self.num(height))"
+        let open =
+            "<svg" + Self.attrs(["xmlns": "http://www.w3.org/2000/svg", "class": "chart", "viewBox": viewBox])
+            + Self.attrs(["role": "img", "aria-label": title]) + ">"
         return ([open, "<title>" + HTML.escape(title) + "</title>"] + body + ["</svg>"]).joined(separator: "\n")
     }
 }

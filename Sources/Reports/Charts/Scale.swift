@@ -62,7 +62,9 @@ struct Scale {
         var high = Double(values.max() ?? 1)
         if high <= low { high = low + 1 }
         let stride = Swift.max(1, (values.count + 15) / 16)
-        let ticks = values.enumerated().filter { $0.offset % stride == 0 }.map { (Double($0.element), String($0.element)) }
+        let ticks = values.enumerated().filter { $0.offset % stride == 0 }.map {
+            (Double($0.element), String($0.element))
+        }
         return Scale(kind: .linear, domain: low...high, range: pixels, ticks: ticks, reversed: false)
     }
 

@@ -9,21 +9,24 @@ enum ThreadsChart {
         let frame = PlotFrame(left: 80, top: 20, right: 960 - legendWidth - 20, bottom: 360)
         let runs = analysis.series.flatMap(\.runs)
         let threads = analysis.threadValues
-        let x = useLog(threads)
+        let x =
+            useLog(threads)
             ? Scale.log2(values: threads, pixels: frame.xPixels)
             : Scale.integers(values: threads, pixels: frame.xPixels)
         let (y, unit) = bitRateScale(runs.map(\.throughputBitsPerSecond), frame: frame)
-        frame.drawAxes(&svg, x: x, y: y, xTitle: "upload threads per VM (UploadThreadsPerVM)",
-                       yTitle: "throughput (\(unit.symbol))")
+        frame.drawAxes(
+            &svg, x: x, y: y, xTitle: "upload threads per VM (UploadThreadsPerVM)",
+            yTitle: "throughput (\(unit.symbol))")
         for (index, series) in analysis.series.enumerated() {
             let color = ChartStyle.color(index)
             let points = series.runs.filter { $0.throughputBitsPerSecond.isFinite }
                 .map { (x(Double($0.threadsPerVM)), y($0.throughputBitsPerSecond)) }
             svg.path(points, stroke: color, fill: nil, cls: "series")
             for run in series.runs where run.throughputBitsPerSecond.isFinite && series.runs.count <= 40 {
-                svg.circle(x(Double(run.threadsPerVM)), y(run.throughputBitsPerSecond), r: 3, fill: color,
-                           tip: "\(series.label), \(run.threadsPerVM) threads: "
-                               + Format.bitsPerSecond(run.throughputBitsPerSecond))
+                svg.circle(
+                    x(Double(run.threadsPerVM)), y(run.throughputBitsPerSecond), r: 3, fill: color,
+                    tip: "\(series.label), \(run.threadsPerVM) threads: "
+                        + Format.bitsPerSecond(run.throughputBitsPerSecond))
             }
             let ly = 30 + Double(index) * 20
             svg.rect(frame.right + 20, ly - 6, 24, 4, fill: color)

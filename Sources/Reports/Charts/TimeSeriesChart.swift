@@ -16,8 +16,10 @@ enum TimeSeriesChart {
         let step = interval * Double(factor)
         let start = series.startSeconds.isFinite ? series.startSeconds : 0
         let end = start + step * Double(aggregate.count)
-        let x = Scale.linear(data: [start, Swift.max(end, start + 1)], pixels: frame.xPixels, zeroBased: start >= 0,
-                             tight: true) {
+        let x = Scale.linear(
+            data: [start, Swift.max(end, start + 1)], pixels: frame.xPixels, zeroBased: start >= 0,
+            tight: true
+        ) {
             Format.trimmed(Format.fixed($0, 1))
         }
         let (y, unit) = bitRateScale(aggregate + [run.throughputBitsPerSecond], frame: frame)
@@ -57,8 +59,9 @@ enum TimeSeriesChart {
             svg.text(m1 - 4, y(mean) - 6, "mean " + Format.bitsPerSecond(mean), anchor: .end, cls: "note")
         }
         if aggregate.isEmpty {
-            svg.text((frame.left + frame.right) / 2, (frame.top + frame.bottom) / 2, "no time series recorded",
-                     anchor: .middle, cls: "note")
+            svg.text(
+                (frame.left + frame.right) / 2, (frame.top + frame.bottom) / 2, "no time series recorded",
+                anchor: .middle, cls: "note")
         }
         return svg.render()
     }
