@@ -135,6 +135,37 @@ public struct HistogramBucket: Codable, Sendable, Equatable {
         self.upperSeconds = upperSeconds
         self.count = count
     }
+
+    /// Buckets `samples` at ascending `bounds`: `[b0, b1], (b1, b2], …, (bn-1, bn]`, then an overflow bucket
+    /// `(bn, ∞)`. Samples below `b0` are counted in the first bucket; non-finite samples in the overflow. A single
+    /// bound gives one bucket holding every sample; no bounds give no buckets.
+    /// Example: bounds `[0, 900, 1800, 3600]` give the planner's 15/30/60-minute RPO buckets plus "> 60 min".
+    /// - Complexity: O(n log b) for n samples and b bounds.
+    /// - Precondition: `bounds` is non-empty and strictly ascending (not checked beyond sorting a copy).
+    public static func histogram(samples: [Double], bounds: [Double]) -> [HistogramBucket] {
+        let edges = bounds.sorted()
+        guard let first = edges.first else { return [] }
+        var counts = Array(repeating: 0, count: edges.count)  // edges.count - 1 finite buckets + overflow
+        for sample in samples {
+            guard sample.isFinite, let last = edges.last, sample <= last else {
+                counts[edges.count - 1] += 1
+                continue
+            }
+            // The first edge at or above the sample closes its bucket (binary search).
+            var low = 1, high = edges.count - 1
+            while low < high {
+                let mid = (low + high) / 2
+                if edges[mid] >= sample { high = mid } else { low = mid + 1 }
+            }
+            counts[Swift.max(low, 1) - 1] += 1
+        }
+        var buckets: [HistogramBucket] = []
+        for index in 0..<(edges.count - 1) {
+            buckets.append(.init(lowerSeconds: edges[index], upperSeconds: edges[index + 1], count: counts[index]))
+        }
+        buckets.append(.init(lowerSeconds: edges.last ?? first, upperSeconds: nil, count: counts[edges.count - 1]))
+        return buckets
+    }
 }
 
 /// Wall-clock facts of a live run (absent in simulated runs).

@@ -117,14 +117,7 @@ enum Fixture {
         let samples = (0..<400).map { _ in
             300 + 60 + 500 * load * rng.unit() + (rng.unit() < 0.06 ? 700 * rng.unit() : 0)
         }
-        let bounds: [Double] = [0, 300, 450, 600, 750, 900, 1200]
-        var buckets: [HistogramBucket] = []
-        for index in bounds.indices {
-            let lower = bounds[index]
-            let upper: Double? = index + 1 < bounds.count ? bounds[index + 1] : nil
-            let count = samples.filter { $0 > lower && $0 <= (upper ?? .infinity) }.count
-            buckets.append(.init(lowerSeconds: lower, upperSeconds: upper, count: count))
-        }
+        let buckets = HistogramBucket.histogram(samples: samples, bounds: [0, 300, 450, 600, 750, 900, 1200])
         let uploads = samples.map { $0 - 300 }
         return CycleStats(
             count: samples.count, committed: samples.count - 2, targetRPOSeconds: target,

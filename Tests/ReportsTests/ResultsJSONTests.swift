@@ -126,4 +126,21 @@ import Testing
         #expect(summary == Summary(p50: 50, p90: 90, p99: 99, max: 100))
         #expect(Summary(samples: []) == Summary(p50: 0, p90: 0, p99: 0, max: 0))
     }
+
+    @Test func histogramBucketsAtBoundsWithOverflow() {
+        let buckets = HistogramBucket.histogram(
+            samples: [-5, 0, 300, 301, 900, 900.5, .infinity, 7200],
+            bounds: [0, 300, 900])
+        #expect(
+            buckets == [
+                HistogramBucket(lowerSeconds: 0, upperSeconds: 300, count: 3),
+                HistogramBucket(lowerSeconds: 300, upperSeconds: 900, count: 2),
+                HistogramBucket(lowerSeconds: 900, upperSeconds: nil, count: 3),
+            ])
+        #expect(HistogramBucket.histogram(samples: [1], bounds: []).isEmpty)
+        #expect(
+            HistogramBucket.histogram(samples: [1, 2], bounds: [5]) == [
+                HistogramBucket(lowerSeconds: 5, upperSeconds: nil, count: 2)  // one edge: one bucket holds all
+            ])
+    }
 }
