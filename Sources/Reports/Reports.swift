@@ -1,1 +1,0 @@
-// Reports — placeholder; see docs/architecture.md.

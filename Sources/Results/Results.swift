@@ -1,1 +1,0 @@
-// Results — placeholder; see docs/architecture.md.

@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+@testable import Reports
+@testable import Results
+
+/// Writes the example report of `results/example/` when `REPLSIM_WRITE_EXAMPLE` names a folder:
+/// `REPLSIM_WRITE_EXAMPLE=$PWD/results/example swift test --skip-build --filter writeExampleReport`.
+/// Synthetic data (see `Fixture`); the lead replaces it with a real sweep.
+@Test func writeExampleReport() throws {
+    guard let path = ProcessInfo.processInfo.environment["REPLSIM_WRITE_EXAMPLE"] else { return }
+    var file = Fixture.sweep(vms: [3, 10, 25], threads: [1, 2, 4, 8, 16, 32], cycles: true, samples: 60)
+    file.referenceRunID = "vms=3,threadsPerVM=32"
+    try ReportWriter.write(file, to: URL(fileURLWithPath: path))
+    #expect(FileManager.default.fileExists(atPath: path + "/report.html"))
+}
+
+/// Writes edge-case reports for looking at in a browser when `REPLSIM_WRITE_GALLERY` names a folder:
+/// a single simulated run, a live run, and a 160-run sweep (5 VM counts × 32 thread counts).
+@Test func writeReportGallery() throws {
+    guard let path = ProcessInfo.processInfo.environment["REPLSIM_WRITE_GALLERY"] else { return }
+    let base = URL(fileURLWithPath: path)
+    try ReportWriter.write(Fixture.single(cycles: true), to: base.appendingPathComponent("single"))
+    var live = Fixture.single(cycles: false)
+    live.mode = .live
+    live.runs[0].live = .init(wallSeconds: 412.5, endpoint: "127.0.0.1:8089", compressionRatio: 0.62)
+    try ReportWriter.write(live, to: base.appendingPathComponent("live"))
+    let big = Fixture.sweep(vms: [3, 10, 25, 50, 100], threads: Array(1...32), samples: 600)
+    try ReportWriter.write(big, to: base.appendingPathComponent("sweep160"))
+    #expect(FileManager.default.fileExists(atPath: path + "/sweep160/report.html"))
+}
