@@ -5,7 +5,28 @@
 /// `<testsuites>` root with one `<testsuite>`; no timestamps or durations, so the output is deterministic.
 public enum JUnitWriter {
     /// - Complexity: O(metrics + missing + new runs).
-    public static func render(_ result: ComparisonResult) -> String {
+    public static func render(_ result: ComparisonResult) -> String { render([result]) }
+
+    /// One `<testsuite>` per compared scenario inside one `<testsuites>` document (`replsim check DIR`).
+    public static func render(_ results: [ComparisonResult]) -> String {
+        var suites: [String] = []
+        var totals = (tests: 0, failures: 0, skipped: 0)
+        for result in results {
+            let (suite, tests, failures, skipped) = testsuite(result)
+            suites.append(suite)
+            totals = (totals.tests + tests, totals.failures + failures, totals.skipped + skipped)
+        }
+        let counts = "tests=\"\(totals.tests)\" failures=\"\(totals.failures)\" errors=\"0\" skipped=\"\(totals.skipped)\""
+        return """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <testsuites name="replsim check" \(counts)>
+            \(suites.joined(separator: "\n"))
+            </testsuites>
+
+            """
+    }
+
+    private static func testsuite(_ result: ComparisonResult) -> (String, Int, Int, Int) {
         var cases: [String] = []
         for metric in result.metrics {
             let open = testcase(classname: result.scenario + "." + metric.runID, name: metric.metric.rawValue)
@@ -33,15 +54,12 @@ public enum JUnitWriter {
         let failures = result.regressions.count + result.missingInCurrent.count
         let skipped = result.newInCurrent.count
         let counts = "tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\""
-        return """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <testsuites name="replsim check" \(counts)>
+        let suite = """
               <testsuite name="\(escape(result.scenario))" \(counts)>
                 \(cases.joined(separator: "\n    "))
               </testsuite>
-            </testsuites>
-
             """
+        return (suite, cases.count, failures, skipped)
     }
 
     private static func testcase(classname: String, name: String) -> String {

@@ -1,0 +1,56 @@
+import UploadCore
+
+/// Run invariants, checked after every batch of core actions when enabled (debug builds and tests):
+/// bytes acknowledged ≤ bytes planned, no chunk acknowledged twice, cycles commit in order, every chunk of a
+/// committed cycle is journaled as acknowledged. A violation stops the run with the VM and what broke.
+struct InvariantChecker {
+    private var acknowledged: [Set<ChunkID>] = []
+    private var journaledAcks: [Set<ChunkID>] = []
+    private var chunksOfCycle: [[Int: Set<ChunkID>]] = []
+    private var lastCommitted: [Int] = []
+
+    private mutating func ensure(_ vm: Int) {
+        while acknowledged.count <= vm {
+            acknowledged.append([])
+            journaledAcks.append([])
+            chunksOfCycle.append([:])
+            lastCommitted.append(0)
+        }
+    }
+
+    mutating func started(vm: Int, _ request: ChunkRequest) {
+        ensure(vm)
+        if let cycle = request.purpose.cycle { chunksOfCycle[vm][cycle, default: []].insert(request.id) }
+    }
+
+    mutating func acknowledged(vm: Int, chunk: ChunkID) {
+        ensure(vm)
+        precondition(acknowledged[vm].insert(chunk).inserted, "invariant: VM \(vm) acknowledged \(chunk) twice")
+    }
+
+    mutating func journaled(vm: Int, _ record: JournalRecord) {
+        ensure(vm)
+        if case .chunkAcknowledged(let chunk) = record { journaledAcks[vm].insert(chunk.id) }
+    }
+
+    mutating func committed(vm: Int, _ commit: CycleCommit) {
+        ensure(vm)
+        precondition(
+            commit.cycle > lastCommitted[vm],
+            "invariant: VM \(vm) committed cycle \(commit.cycle) after cycle \(lastCommitted[vm])")
+        lastCommitted[vm] = commit.cycle
+        let missing = (chunksOfCycle[vm][commit.cycle] ?? []).subtracting(journaledAcks[vm])
+        precondition(
+            missing.isEmpty, "invariant: VM \(vm) committed cycle \(commit.cycle) with unjournaled chunks \(missing.sorted())")
+        chunksOfCycle[vm][commit.cycle] = nil
+    }
+
+    /// A restart: chunks in flight are gone; acknowledged history and commit order persist.
+    mutating func restarted(vm: Int) { ensure(vm) }
+
+    func check(vm: Int, core: UploadCore) {
+        precondition(
+            core.stats.bytesAcknowledged <= core.stats.bytesPlanned,
+            "invariant: VM \(vm) acknowledged \(core.stats.bytesAcknowledged) B of \(core.stats.bytesPlanned) B planned")
+    }
+}

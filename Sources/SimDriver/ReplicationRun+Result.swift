@@ -1,0 +1,133 @@
+import NetModel
+import Results
+import Scenario
+import SimKernel
+import UploadCore
+
+extension ReplicationRun {
+    /// Assembles the run's `RunResult` after `run()` stopped at `stop`.
+    func result(id: String, parameters: [Parameter], stop: SimTime) -> RunResult {
+        // Transfers still in flight count for what they delivered so far.
+        for vm in world.vms.indices {
+            for (_, chunk) in world.vms[vm].inFlight.sorted(by: { $0.key < $1.key }) {
+                guard let transfer = chunk.transfer, let remaining = world.net.bitsRemaining(of: transfer) else {
+                    continue
+                }
+                let bytes = Int64((Double(chunk.wireBytes) * 8 - remaining) / 8)
+                metrics.delivered(vm: vm, bytes: bytes, from: chunk.startedAt, to: stop)
+            }
+        }
+        let start = metrics.measureStart
+        let end = Swift.max(start + 1, Swift.min(metrics.measureEnd, stop.nanoseconds))
+        let seconds = Double(end - start) / 1e9
+        let bucketSeconds = Double(metrics.bucketNanos) / 1e9
+        let used = Int((stop.nanoseconds + metrics.bucketNanos - 1) / metrics.bucketNanos)
+        let series = ThroughputSeries(
+            intervalSeconds: bucketSeconds,
+            aggregateBitsPerSecond: metrics.buckets.prefix(used).map { $0 * 8 / bucketSeconds },
+            perVMBitsPerSecond: metrics.perVMSeries
+                ? metrics.vmBuckets.map { $0.prefix(used).map { $0 * 8 / bucketSeconds } } : nil)
+        let stats = world.vms.flatMap(\.allStats)
+        let (bottleneck, shares) = attribution()
+        return RunResult(
+            id: id,
+            parameters: parameters,
+            vms: world.vms.count,
+            threadsPerVM: doc.replication.uploadThreadsPerVM,
+            seed: doc.seed,
+            simulatedSeconds: stop.inSeconds,
+            measuredInterval: MeasuredInterval(startSeconds: Double(start) / 1e9, endSeconds: Double(end) / 1e9),
+            throughputBitsPerSecond: metrics.measuredPayloadBytes * 8 / seconds,
+            peakThroughputBitsPerSecond: series.aggregateBitsPerSecond.max() ?? 0,
+            bytesPayload: Int64(metrics.payloadBytes),
+            bytesOnWire: Int64(metrics.wireBytes),
+            bottleneck: bottleneck,
+            bottleneckShares: shares,
+            timeSeries: series,
+            perVMThroughputBitsPerSecond: metrics.measuredVMBytes.map { $0 * 8 / seconds },
+            initialReplication: initialReplication(),
+            cycles: cycleStats(stop: stop),
+            retries: stats.reduce(0) { $0 + $1.retries },
+            throttledRequests: metrics.throttled,
+            resets: metrics.resets,
+            bytesResent: Int64(
+                Double(stats.reduce(0) { $0 + $1.bytesResentAfterFailure + $1.bytesResentAfterRecovery })
+                    * doc.replication.compressibility),
+            eventCount: sim.eventCount)
+    }
+
+    /// Thread-time shares of the measured interval: transferring threads by what bound their flow (the network
+    /// model's attribution), the others by what they waited for. The bottleneck is the largest share that is not
+    /// `idle`, unless the threads were idle most of the time.
+    func attribution() -> (String, [String: Double]) {
+        var seconds: [String: Double] = [:]
+        for (kind, value) in metrics.activitySeconds where value > 0 { seconds[kind.rawValue, default: 0] += value }
+        let end = metrics.netAtEnd ?? world.net.attribution
+        for kind in Bottleneck.allCases {
+            let value = end.flowSeconds(kind) - metrics.netAtStart.flowSeconds(kind)
+            if value > 0 { seconds[SimDriver.kind(kind), default: 0] += value }
+        }
+        let total = seconds.values.reduce(0, +)
+        guard total > 0 else { return (BottleneckKind.idle.rawValue, [:]) }
+        var shares: [String: Double] = [:]
+        for (kind, value) in seconds { shares[kind] = value / total }
+        let ranked = shares.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        let idle = BottleneckKind.idle.rawValue
+        let busy = ranked.first { $0.key != idle }
+        if let busy, (shares[idle] ?? 0) < 0.5 { return (busy.key, shares) }
+        return (ranked[0].key, shares)
+    }
+
+    func initialReplication() -> InitialReplication? {
+        guard doc.phases != .delta else { return nil }
+        let perVM = world.vms.map { $0.initialReplicationDoneAt?.inSeconds }
+        let overall = perVM.contains { $0 == nil } ? nil : perVM.compactMap { $0 }.max()
+        let bytes = doc.vms.disks.reduce(0) { $0 + $1.usedBytes } * Int64(world.vms.count)
+        return InitialReplication(perVMCompletionSeconds: perVM, overallSeconds: overall, bytesToCopy: bytes)
+    }
+
+    /// Delta cycles sealed inside the measured interval (after the VM's initial replication): upload time =
+    /// commit − seal; RPO just before the commit = upload time + frequency (the previous recovery point's data is
+    /// one interval older). A cycle still uncommitted at the end counts with its RPO so far, if that already
+    /// exceeds the target; otherwise it is too young to judge and is left out.
+    func cycleStats(stop: SimTime) -> CycleStats? {
+        guard doc.phases != .initial else { return nil }
+        let frequency = Double(doc.replication.frequencyNanoseconds) / 1e9
+        let target = Double(doc.replication.targetRPONanoseconds) / 1e9
+        var uploads: [Double] = []
+        var rpos: [Double] = []
+        var count = 0
+        var committed = 0
+        for vm in world.vms.indices {
+            let seededAt = world.vms[vm].initialReplicationDoneAt?.nanoseconds ?? 0
+            var seen = Set<Int>()
+            for stats in world.vms[vm].allStats.reversed() {
+                for cycle in stats.cycles where cycle.kind == .delta && cycle.supersededBy == nil {
+                    guard seen.insert(cycle.cycle).inserted else { continue }
+                    let sealed = cycle.sealedAt - coreEpoch
+                    guard sealed > seededAt, sealed >= metrics.measureStart, sealed < metrics.measureEnd else { continue }
+                    if let commit = cycle.committedAt {
+                        let upload = Double(commit - cycle.sealedAt) / 1e9
+                        uploads.append(upload)
+                        rpos.append(upload + frequency)
+                        committed += 1
+                        count += 1
+                    } else {
+                        let age = Double(stop.nanoseconds - sealed) / 1e9 + frequency
+                        if age > target {
+                            rpos.append(age)
+                            count += 1
+                        }
+                    }
+                }
+            }
+        }
+        let within = rpos.filter { $0 <= target }.count
+        let bounds = [frequency, target / 2, target, target * 2, target * 4].filter { $0 > 0 }
+        return CycleStats(
+            count: count, committed: committed, targetRPOSeconds: target, uploadSeconds: Summary(samples: uploads),
+            rpoSeconds: Summary(samples: rpos),
+            rpoHistogram: HistogramBucket.histogram(samples: rpos, bounds: Array(Set(bounds)).sorted()),
+            shareWithinTargetRPO: rpos.isEmpty ? 1 : Double(within) / Double(rpos.count))
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import SimDriver
-
-@Test func SimDriverModuleBuilds() { #expect(Bool(true)) }
