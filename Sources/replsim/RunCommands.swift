@@ -15,6 +15,14 @@ struct OutputOptions: ParsableArguments {
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     }
+
+    /// Simulates every point of `scenario` and writes the report folder.
+    func simulateAndReport(_ scenario: Scenario, seed: UInt64?) throws {
+        let result = try Simulate.run(scenario, seed: seed, jobs: defaultJobs(jobs), quiet: quiet)
+        let dir = Simulate.outputDirectory(out, scenario: scenario.document.name)
+        try Simulate.write(result, to: dir)
+        print("wrote \(dir.path)/report.html (\(result.runs.count) run\(result.runs.count == 1 ? "" : "s"))")
+    }
 }
 
 struct Run: ParsableCommand {
@@ -30,13 +38,7 @@ struct Run: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try exitOnBadInput {
-            let scenario = try Simulate.load(file, seed: seed)
-            let result = try Simulate.run(scenario, seed: seed, jobs: defaultJobs(output.jobs), quiet: output.quiet)
-            let dir = Simulate.outputDirectory(output.out, scenario: scenario.document.name)
-            try Simulate.write(result, to: dir)
-            print("wrote \(dir.path)/report.html (\(result.runs.count) run\(result.runs.count == 1 ? "" : "s"))")
-        }
+        try exitOnBadInput { try output.simulateAndReport(try Simulate.load(file, seed: seed), seed: seed) }
     }
 }
 
@@ -71,11 +73,7 @@ struct Sweep: ParsableCommand {
             var overrides: [SweepOverride] = []
             if let threads { overrides.append(SweepOverride(key: "threadsPerVM", values: SweepAxis.values(from: threads)!)) }
             if let vms { overrides.append(SweepOverride(key: "vms", values: SweepAxis.values(from: vms)!)) }
-            let scenario = try Simulate.load(file, overrides: overrides, seed: seed)
-            let result = try Simulate.run(scenario, seed: seed, jobs: defaultJobs(output.jobs), quiet: output.quiet)
-            let dir = Simulate.outputDirectory(output.out, scenario: scenario.document.name)
-            try Simulate.write(result, to: dir)
-            print("wrote \(dir.path)/report.html (\(result.runs.count) runs)")
+            try output.simulateAndReport(try Simulate.load(file, overrides: overrides, seed: seed), seed: seed)
         }
     }
 }
