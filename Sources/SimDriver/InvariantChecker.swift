@@ -2,8 +2,10 @@ import UploadCore
 
 /// Run invariants, checked after every batch of core actions when enabled (debug builds and tests):
 /// bytes acknowledged ≤ bytes planned, no chunk acknowledged twice, cycles commit in order, every chunk of a
-/// committed cycle is journaled as acknowledged. A violation stops the run with the VM and what broke.
+/// committed cycle is journaled as acknowledged. The first violation stops the run, and `SimDriver.run` throws
+/// it (naming the VM and what broke) so that a randomized test can print its seed.
 struct InvariantChecker {
+    private(set) var violation: String?
     private var acknowledged: [Set<ChunkID>] = []
     private var journaledAcks: [Set<ChunkID>] = []
     private var chunksOfCycle: [[Int: Set<ChunkID>]] = []
@@ -25,7 +27,7 @@ struct InvariantChecker {
 
     mutating func acknowledged(vm: Int, chunk: ChunkID) {
         ensure(vm)
-        precondition(acknowledged[vm].insert(chunk).inserted, "invariant: VM \(vm) acknowledged \(chunk) twice")
+        if !acknowledged[vm].insert(chunk).inserted { fail("VM \(vm) acknowledged \(chunk) twice") }
     }
 
     mutating func journaled(vm: Int, _ record: JournalRecord) {
@@ -35,22 +37,31 @@ struct InvariantChecker {
 
     mutating func committed(vm: Int, _ commit: CycleCommit) {
         ensure(vm)
-        precondition(
-            commit.cycle > lastCommitted[vm],
-            "invariant: VM \(vm) committed cycle \(commit.cycle) after cycle \(lastCommitted[vm])")
+        if commit.cycle <= lastCommitted[vm] {
+            fail("VM \(vm) committed cycle \(commit.cycle) after cycle \(lastCommitted[vm])")
+        }
         lastCommitted[vm] = commit.cycle
         let missing = (chunksOfCycle[vm][commit.cycle] ?? []).subtracting(journaledAcks[vm])
-        precondition(
-            missing.isEmpty, "invariant: VM \(vm) committed cycle \(commit.cycle) with unjournaled chunks \(missing.sorted())")
+        if !missing.isEmpty { fail("VM \(vm) committed cycle \(commit.cycle) with unjournaled chunks \(missing.sorted())") }
         chunksOfCycle[vm][commit.cycle] = nil
     }
 
-    /// A restart: chunks in flight are gone; acknowledged history and commit order persist.
-    mutating func restarted(vm: Int) { ensure(vm) }
+    /// A restart: chunks in flight are gone (the recovered core re-sends their ranges as new chunks);
+    /// acknowledged history and commit order persist.
+    mutating func restarted(vm: Int) {
+        ensure(vm)
+        for cycle in chunksOfCycle[vm].keys {
+            chunksOfCycle[vm][cycle] = chunksOfCycle[vm][cycle]?.intersection(journaledAcks[vm])
+        }
+    }
 
-    func check(vm: Int, core: UploadCore) {
-        precondition(
-            core.stats.bytesAcknowledged <= core.stats.bytesPlanned,
-            "invariant: VM \(vm) acknowledged \(core.stats.bytesAcknowledged) B of \(core.stats.bytesPlanned) B planned")
+    mutating func check(vm: Int, core: UploadCore) {
+        if core.stats.bytesAcknowledged > core.stats.bytesPlanned {
+            fail("VM \(vm) acknowledged \(core.stats.bytesAcknowledged) B of \(core.stats.bytesPlanned) B planned")
+        }
+    }
+
+    private mutating func fail(_ message: String) {
+        if violation == nil { violation = "invariant violated: " + message }
     }
 }

@@ -71,7 +71,9 @@ final class ReplicationRun {
             apply(actions, vm: vm)
         }
         syncNetWake()
-        sim.run(until: end, stopWhen: { [unowned self] _ in self.finishedVMs == self.world.vms.count }) { _, event in
+        sim.run(until: end, stopWhen: { [unowned self] _ in
+            self.finishedVMs == self.world.vms.count || self.invariants.violation != nil
+        }) { _, event in
             self.metrics.advance(to: self.sim.now, net: self.world.net)
             self.handle(event)
             self.syncNetWake()

@@ -36,6 +36,9 @@ public enum SimDriver {
     ) throws -> RunResult {
         let run = try ReplicationRun(document: document, checkInvariants: options.checkInvariants)
         let stop = run.run()
+        if let violation = run.invariants.violation {
+            throw SimDriverError.model("\(violation) at t=\(stop.inSeconds) s (seed \(document.seed))")
+        }
         return run.result(id: id, parameters: parameters, stop: stop)
     }
 
