@@ -47,7 +47,9 @@ extension NetModel {
             for resource in path { try checkResource(resource) }
             _ = try characteristics.validated("connection \(index).path")
         case .circuit(let circuit, let hostSide):
-            guard circuits.indices.contains(circuit.index) else { throw NetModelError.unknown("circuit \(circuit.index)") }
+            guard circuits.indices.contains(circuit.index) else {
+                throw NetModelError.unknown("circuit \(circuit.index)")
+            }
             for resource in hostSide { try checkResource(resource) }
         }
         bringUp(to: now)
@@ -120,7 +122,8 @@ extension NetModel {
         flows[slot].sizeBits = Double(bytes) * 8
         activeFlowCount += 1
         connections[c].activeSlot = slot
-        join(slot: slot, classIndex: classFor(path: path, cap: cap.bitsPerSecond, reason: cap.reason),
+        join(
+            slot: slot, classIndex: classFor(path: path, cap: cap.bitsPerSecond, reason: cap.reason),
             remainingBits: Double(bytes) * 8)
         scheduleSlowStartStep(connection: c)
         settle()

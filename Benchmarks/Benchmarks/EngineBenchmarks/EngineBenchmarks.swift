@@ -78,7 +78,8 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(heap.count)
     }
 
-    Benchmark("Reallocation_3200_flows_32_classes", configuration: .init(timeUnits: .microseconds, maxIterations: 1000)) { benchmark in
+    Benchmark("Reallocation_3200_flows_32_classes", configuration: .init(timeUnits: .microseconds, maxIterations: 1000))
+    { benchmark in
         // 32 blobs × 100 connections over one circuit and one account: 32 classes, 3,200 flows.
         var net = NetModel()
         do {
@@ -89,7 +90,8 @@ let benchmarks: @Sendable () -> Void = {
                 for _ in 0..<100 {
                     let connection = try net.openConnection(
                         route: .path([link], .init(rttSeconds: 0.01)), tcp: TCPParameters(slowStart: false), now: .zero)
-                    _ = try net.startTransfer(on: connection, bytes: 1 << 30, storage: net.storagePath(blob: blob), now: .zero)
+                    _ = try net.startTransfer(
+                        on: connection, bytes: 1 << 30, storage: net.storagePath(blob: blob), now: .zero)
                 }
             }
             benchmark.startMeasurement()
