@@ -62,7 +62,7 @@ import Testing
             #expect(svg.contains(">\(BottleneckLabel.of(run.bottleneck).code)</text>"))
         }
         #expect(svg.contains("BLOB = the 60 MiB/s page-blob cap"))
-        #expect(svg.contains("CKT = the 10.00 Gbps circuit"))
+        #expect(svg.contains("CKT = the 10 Gbps circuit"))
     }
 
     @Test func threadsChartHasOneLinePerVMCountAndAxisUnits() {
