@@ -62,14 +62,14 @@ public enum NetModelError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-func requirePositive(_ value: Double, _ field: String) throws {
+func requirePositive(_ value: Double, _ field: @autoclosure () -> String) throws {
     guard value > 0, value.isFinite else {
-        throw NetModelError.invalidValue(field: field, value: value, expected: "a finite number > 0")
+        throw NetModelError.invalidValue(field: field(), value: value, expected: "a finite number > 0")
     }
 }
 
-func requireFraction(_ value: Double, _ field: String, below upper: Double = 1) throws {
+func requireFraction(_ value: Double, _ field: @autoclosure () -> String, below upper: Double = 1) throws {
     guard value >= 0, value < upper else {
-        throw NetModelError.invalidValue(field: field, value: value, expected: "a number in [0, \(upper))")
+        throw NetModelError.invalidValue(field: field(), value: value, expected: "a number in [0, \(upper))")
     }
 }

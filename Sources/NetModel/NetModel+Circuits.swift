@@ -57,7 +57,8 @@ public struct CircuitConfig: Sendable, Equatable {
     /// Delay from a leg coming back up to traffic using it again (BGP session re-establishment and route
     /// advertisement). Not published; 30 s is an assumption.
     public var restorationDelay: SimDuration
-    /// Where traffic goes when both legs are detected down (nil: it stalls until restoration).
+    /// Where traffic goes when both legs are detected down (nil: new transfers use the dead leg at rate 0
+    /// and move again once it is physically back up).
     public var fallback: FallbackPathID?
 
     public static let bgpHoldTime = SimDuration.seconds(180)
@@ -220,7 +221,8 @@ extension NetModel {
             endFlow(slot: slot)
             transferEnded(connection: connection)
             connections[connection].needsRestart = true
-            pending.append(.transferReset(id, connection: ConnectionID(index: connection), at: now, bitsDelivered: delivered))
+            pending.append(
+                .transferReset(id, connection: ConnectionID(index: connection), at: now, bitsDelivered: delivered))
         }
     }
 

@@ -92,8 +92,10 @@ extension NetModel {
         }
         try requirePositive(limits.requestsPerSecond, "blob '\(name)'.requestsPerSecond")
         let resource = try addResource(name: name, kind: .blobThroughput, bitsPerSecond: limits.bitsPerSecond)
-        blobs.append(BlobState(account: account.index, resource: resource.index,
-            bucket: TokenBucket(rate: limits.requestsPerSecond)))
+        blobs.append(
+            BlobState(
+                account: account.index, resource: resource.index,
+                bucket: TokenBucket(rate: limits.requestsPerSecond)))
         return BlobID(index: blobs.count - 1)
     }
 

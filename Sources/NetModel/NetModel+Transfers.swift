@@ -27,6 +27,10 @@ struct ConnectionState {
     var slowStartHandle: EventHandle?
     var pathCharacteristics = PathCharacteristics(rttSeconds: 1)
     var pathCapacity = Double.infinity
+    /// The full path of the last transfer and the storage part it was built from, reused while both match
+    /// (saves an allocation per transfer).
+    var cachedPath: [Int] = []
+    var cachedStorage: [ResourceID] = []
 }
 
 extension NetModel {
@@ -43,7 +47,9 @@ extension NetModel {
             for resource in path { try checkResource(resource) }
             _ = try characteristics.validated("connection \(index).path")
         case .circuit(let circuit, let hostSide):
-            guard circuits.indices.contains(circuit.index) else { throw NetModelError.unknown("circuit \(circuit.index)") }
+            guard circuits.indices.contains(circuit.index) else {
+                throw NetModelError.unknown("circuit \(circuit.index)")
+            }
             for resource in hostSide { try checkResource(resource) }
         }
         bringUp(to: now)
@@ -75,8 +81,17 @@ extension NetModel {
             throw NetModelError.connectionBusy(
                 connection, active: TransferID(slot: Int32(active), generation: flows[active].generation))
         }
-        let (networkPath, characteristics, routeKey) = resolveRoute(of: c)
-        let path = networkPath + storage.map(\.index)
+        let (characteristics, routeKey) = routeCharacteristics(of: c)
+        let path: [Int]
+        if routeKey == connections[c].lastRouteKey && storage == connections[c].cachedStorage
+            && !connections[c].cachedPath.isEmpty
+        {
+            path = connections[c].cachedPath
+        } else {
+            path = resolveRoute(of: c).path + storage.map(\.index)
+            connections[c].cachedPath = path
+            connections[c].cachedStorage = storage
+        }
         var pathCapacity = Double.infinity
         for r in path { pathCapacity = Swift.min(pathCapacity, resources[r].nominal) }
 
@@ -107,7 +122,8 @@ extension NetModel {
         flows[slot].sizeBits = Double(bytes) * 8
         activeFlowCount += 1
         connections[c].activeSlot = slot
-        join(slot: slot, classIndex: classFor(path: path, cap: cap.bitsPerSecond, reason: cap.reason),
+        join(
+            slot: slot, classIndex: classFor(path: path, cap: cap.bitsPerSecond, reason: cap.reason),
             remainingBits: Double(bytes) * 8)
         scheduleSlowStartStep(connection: c)
         settle()
@@ -163,6 +179,17 @@ extension NetModel {
         connections[c].cwndSegments = cwnd * 2
         move(slot: slot, cap: currentCap(connection: c))
         scheduleSlowStartStep(connection: c)
+    }
+
+    /// Characteristics and route key for a new transfer on connection `c` (no allocation).
+    func routeCharacteristics(of c: Int) -> (characteristics: PathCharacteristics, routeKey: Int) {
+        switch connections[c].route {
+        case .path(_, let characteristics):
+            return (characteristics, 0)
+        case .circuit(let circuit, _):
+            let choice = circuitRoute(circuit: circuit.index, preferredLeg: connections[c].preferredLeg)
+            return (choice.characteristics, choice.routeKey)
+        }
     }
 
     /// Resources, characteristics and a route key for a new transfer on connection `c`.

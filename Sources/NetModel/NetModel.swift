@@ -146,7 +146,9 @@ public struct NetModel {
     }
 
     func checkResource(_ resource: ResourceID) throws {
-        guard resources.indices.contains(resource.index) else { throw NetModelError.unknown("resource \(resource.index)") }
+        guard resources.indices.contains(resource.index) else {
+            throw NetModelError.unknown("resource \(resource.index)")
+        }
     }
 
     // MARK: - Time

@@ -24,7 +24,7 @@ public struct BottleneckLabel: Sendable, Equatable {
     }
 
     private static func label(_ kind: BottleneckKind, limit: ResourceLimit?) -> BottleneckLabel {
-        let bits = limit?.bitsPerSecond.map { Format.bitsPerSecond($0) + " " } ?? ""
+        let bits = limit?.bitsPerSecond.map { Format.bitsPerSecond($0, trim: true) + " " } ?? ""
         let bytes = limit?.bitsPerSecond.map { Format.bytes($0 / 8) + "/s " } ?? ""
         let requests = limit?.requestsPerSecond.map { Format.fixed($0, 0) + " req/s " } ?? ""
         switch kind {

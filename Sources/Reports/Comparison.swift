@@ -87,7 +87,7 @@ public enum ComparedMetric: String, Sendable, Equatable, CaseIterable {
     /// How a value of this metric prints.
     public func format(_ value: Double?) -> String {
         switch self {
-        case .throughput: return value.map(Format.bitsPerSecond) ?? "n/a"
+        case .throughput: return value.map { Format.bitsPerSecond($0) } ?? "n/a"
         case .initialReplicationSeconds: return value.map { Format.seconds($0) } ?? "not finished"
         case .rpoWithinTargetShare: return Format.percent(value)
         }

@@ -23,9 +23,11 @@ public enum Format {
     }
 
     /// A rate in bits per second with a unit: `"1.51 Gbps"`, `"503.3 Mbps"`, `"64.0 kbps"`, `"12 bps"`.
-    public static func bitsPerSecond(_ value: Double) -> String {
+    /// `trim` drops trailing zeros, for capacities in prose: `"10 Gbps"`.
+    public static func bitsPerSecond(_ value: Double, trim: Bool = false) -> String {
         let unit = BitRateUnit.best(for: value)
-        return fixed(value / unit.size, unit.decimals) + " " + unit.symbol
+        let number = fixed(value / unit.size, unit.decimals)
+        return (trim ? trimmed(number) : number) + " " + unit.symbol
     }
 
     /// A byte count with a binary unit: `"1.50 GiB"`, `"60 MiB"`, `"512 B"` (trailing `.0` dropped).

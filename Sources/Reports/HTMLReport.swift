@@ -7,14 +7,18 @@ import Results
 public enum HTMLReport {
     /// The chart kinds, in page order; ``charts(_:)`` says which a file gets.
     public enum Chart: String, Sendable, CaseIterable {
-        case throughputVsThreads, heatmap, timeSeries, rpoDistribution
+        case throughputVsThreads, heatmap, runBars, timeSeries, rpoDistribution
     }
 
-    /// The charts rendered for `analysis`: the sweep charts need more than one thread count; the RPO chart needs
-    /// cycles in the chosen run.
+    /// The charts rendered for `analysis`: the sweep charts need more than one thread count; a sweep over other
+    /// axes gets one bar per run instead; the RPO chart needs cycles in the chosen run.
     public static func charts(_ analysis: ReportAnalysis) -> [Chart] {
         var charts: [Chart] = []
-        if analysis.isThreadSweep { charts += [.throughputVsThreads, .heatmap] }
+        if analysis.isThreadSweep {
+            charts += [.throughputVsThreads, .heatmap]
+        } else if analysis.file.runs.count > 1 {
+            charts.append(.runBars)
+        }
         if analysis.chosen != nil { charts.append(.timeSeries) }
         if analysis.chosen?.cycles != nil { charts.append(.rpoDistribution) }
         return charts
@@ -122,6 +126,11 @@ public enum HTMLReport {
                 "Threads × VMs",
                 "Colour: throughput (brighter is faster). Text: what bound the run longest.",
                 Heatmap.render(analysis)
+            )
+        case .runBars:
+            (title, note, svg) = (
+                "Throughput of each run", "Mean aggregate throughput; colour: what bound the run longest.",
+                RunBarsChart.render(analysis)
             )
         case .timeSeries:
             guard let run = analysis.chosen else { return "" }

@@ -103,6 +103,17 @@ public enum ReportWriter {
         return try decode(data, source: url.path)
     }
 
+    /// `replsim report DIR`: reads `DIR/result.json` (or a JSON file) and writes the four files next to it.
+    /// - Returns: the file read, for a summary line.
+    @discardableResult
+    public static func rebuild(_ path: URL) throws(ReportError) -> ResultFile {
+        let file = try load(path)
+        var isDirectory: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory)
+        try write(file, to: isDirectory.boolValue ? path : path.deletingLastPathComponent())
+        return file
+    }
+
     static func path(_ codingPath: [any CodingKey]) -> String {
         var text = ""
         for key in codingPath {

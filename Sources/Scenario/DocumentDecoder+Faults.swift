@@ -81,26 +81,23 @@ extension DocumentDecoder {
 
     /// Rules that involve more than one field, checked after every section has been read.
     func validate(_ document: ScenarioDocument, _ root: Fields) {
-        let replication = root["replication"].flatMap {
-            Fields($0, path: "replication", context: DecodeContext(file: ""), known: Self.replicationKeys)
-        }
         let r = document.replication
         if r.targetRPONanoseconds < r.frequencyNanoseconds {
             context.fail(
-                replication?.mark(of: "targetRPO") ?? root.mark,
+                root["replication"]?.mapping?["targetRPO"]?.mark ?? root.mark(of: "replication"),
                 "replication.targetRPO",
                 "expected a target RPO ≥ the frequency (\(Quantity.formatDuration(r.frequencyNanoseconds))), "
                     + "found '\(Quantity.formatDuration(r.targetRPONanoseconds))'"
             )
         }
+        // Indices match the file only when every fault decoded (otherwise its errors are already recorded).
         let faultNodes = root["faults"]?.sequenceElements ?? []
-        for (index, fault) in document.faults.enumerated() where fault.startNanoseconds >= document.durationNanoseconds
-        {
+        let checked = document.faults.count == faultNodes.count ? document.faults : []
+        for (index, fault) in checked.enumerated() where fault.startNanoseconds >= document.durationNanoseconds {
             let name = faultName(fault)
-            let node = index < faultNodes.count ? faultNodes[index] : nil
-            let at = node.flatMap { $0.mapping?[name]?.mapping?["at"] }
+            let node = faultNodes[index]
             context.fail(
-                at?.mark ?? node?.mark ?? root.mark,
+                node.mapping?[name]?.mapping?["at"]?.mark ?? node.mark,
                 "faults[\(index)].\(name).at",
                 "expected a time before the end of the run (\(Quantity.formatDuration(document.durationNanoseconds))), "
                     + "found '\(Quantity.formatDuration(fault.startNanoseconds))'"

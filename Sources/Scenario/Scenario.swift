@@ -82,7 +82,9 @@ public struct SweepOverride: Sendable, Equatable {
 
 /// One assignment of a sweep point: `key` (as written in the sweep) takes `value` (as written).
 public struct SweepAssignment: Sendable, Equatable, Codable {
+    /// The axis key as written (alias or key path).
     public var key: String
+    /// The value as written.
     public var value: String
 }
 

@@ -22,6 +22,7 @@ public enum Fault: Sendable, Equatable, Codable {
 
 /// Which circuit connection a fault takes down.
 public enum CircuitConnection: String, Sendable, Equatable, Codable, CaseIterable {
+    /// The primary connection, the secondary connection, or both (the circuit is then down).
     case primary, secondary, both
 }
 

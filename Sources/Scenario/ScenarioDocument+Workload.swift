@@ -120,5 +120,6 @@ public struct BandwidthThrottle: Sendable, Equatable, Codable {
 
 /// Days of the week, Monday first (ISO 8601 order).
 public enum Weekday: String, Sendable, Equatable, Codable, CaseIterable {
+    /// Monday … Sunday, written `mon` … `sun` in YAML.
     case mon, tue, wed, thu, fri, sat, sun
 }

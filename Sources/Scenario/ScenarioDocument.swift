@@ -87,7 +87,7 @@ public struct VMGroup: Sendable, Equatable, Codable {
     /// Write churn of each VM (default `.none`).
     public var churn: Churn
 
-    /// Host index (into `ScenarioDocument.hosts`) of VM `vm` (0-based) under `placement`.
+    /// Host index (into `ScenarioDocument.hosts`) of VM `vm` (0-based) under `placement`; `hostCount` ≥ 1.
     /// - Complexity: O(1).
     public func hostIndex(ofVM vm: Int, hostCount: Int) -> Int {
         switch placement {

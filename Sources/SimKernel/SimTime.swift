@@ -50,7 +50,9 @@ public struct SimDuration: Hashable, Comparable, Sendable, CustomStringConvertib
     public static let zero = SimDuration(nanoseconds: 0)
 
     @inlinable public static func nanoseconds(_ value: Int64) -> SimDuration { SimDuration(nanoseconds: value) }
-    @inlinable public static func microseconds(_ value: Int64) -> SimDuration { SimDuration(nanoseconds: value * 1_000) }
+    @inlinable public static func microseconds(_ value: Int64) -> SimDuration {
+        SimDuration(nanoseconds: value * 1_000)
+    }
     @inlinable public static func milliseconds(_ value: Int64) -> SimDuration {
         SimDuration(nanoseconds: value * 1_000_000)
     }

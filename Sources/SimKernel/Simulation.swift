@@ -33,14 +33,17 @@ public enum StopReason: String, Sendable, Equatable {
 /// A reference type so the handler can schedule while the loop runs; not `Sendable` (one run, one thread).
 public final class Simulation<Event: TraceableEvent> {
     /// The current virtual time: the time of the event being handled, or where the last run stopped.
-    public private(set) var now: SimTime = .zero
+    @inlinable public var now: SimTime { currentTime }
     /// Events handled so far.
-    public private(set) var eventCount: Int = 0
+    @inlinable public var eventCount: Int { handledCount }
     /// Rolling hash of `(time, traceCode)` of every handled event.
-    public private(set) var traceHash: UInt64 = TraceHash.seed
+    @inlinable public var traceHash: UInt64 { rollingHash }
     /// Called before each event is handled (for logs and golden traces); nil costs nothing.
     public var traceHook: ((SimTime, Event) -> Void)?
 
+    @usableFromInline var currentTime: SimTime = .zero
+    @usableFromInline var handledCount: Int = 0
+    @usableFromInline var rollingHash: UInt64 = TraceHash.seed
     @usableFromInline var queue = EventQueue<Event>()
 
     public init() {}
@@ -48,24 +51,24 @@ public final class Simulation<Event: TraceableEvent> {
     /// Schedules an event; a time in the past is an error of the caller and runs at `now` instead (documented
     /// clamp, so time never goes backwards).
     /// - Complexity: O(log n).
-    @discardableResult
+    @inlinable @discardableResult
     public func schedule(at time: SimTime, _ event: Event) -> EventHandle {
         queue.push(event, at: Swift.max(time, now))
     }
 
     /// Schedules an event `delay` after `now`.
     /// - Complexity: O(log n).
-    @discardableResult
+    @inlinable @discardableResult
     public func schedule(after delay: SimDuration, _ event: Event) -> EventHandle {
         schedule(at: now + delay, event)
     }
 
     /// Cancels a scheduled event; a no-op if it already ran.
     /// - Complexity: O(1) amortised.
-    public func cancel(_ handle: EventHandle) { queue.cancel(handle) }
+    @inlinable public func cancel(_ handle: EventHandle) { queue.cancel(handle) }
 
     /// The time of the next pending event, if any.
-    public func nextEventTime() -> SimTime? { queue.peekTime() }
+    @inlinable public func nextEventTime() -> SimTime? { queue.peekTime() }
 
     /// Runs events in order until a stop condition holds.
     /// - Parameters:
@@ -74,7 +77,7 @@ public final class Simulation<Event: TraceableEvent> {
     ///   - stopWhen: checked after every event.
     ///   - handler: handles one event; may schedule and cancel.
     /// - Complexity: O(k log n) for k events.
-    @discardableResult
+    @inlinable @discardableResult
     public func run(
         until: SimTime = .distantFuture,
         maxEvents: Int = .max,
@@ -86,14 +89,14 @@ public final class Simulation<Event: TraceableEvent> {
             if handled >= maxEvents { return .eventBudget }
             guard let time = queue.peekTime() else { return .queueEmpty }
             if time > until {
-                now = Swift.max(now, until)
+                currentTime = Swift.max(currentTime, until)
                 return .reachedTime
             }
             guard let (eventTime, _, event) = queue.popFirst() else { return .queueEmpty }
-            now = eventTime
-            eventCount += 1
+            currentTime = eventTime
+            handledCount += 1
             handled += 1
-            traceHash = TraceHash.combine(traceHash, time: eventTime, code: event.traceCode)
+            rollingHash = TraceHash.combine(rollingHash, time: eventTime, code: event.traceCode)
             traceHook?(eventTime, event)
             handler(self, event)
             if let stopWhen, stopWhen(self) { return .predicate }

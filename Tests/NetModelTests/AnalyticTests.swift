@@ -1,5 +1,6 @@
 import SimKernel
 import Testing
+
 @testable import NetModel
 
 /// Starts one transfer per connection (each on `path`) and returns the model and the transfer IDs.
@@ -66,7 +67,8 @@ func equalFlowsShareALinkEqually(count: Int) throws {
     for disk in 0..<3 {
         let blob = try net.addPageBlob(name: "disk\(disk)", account: account)
         all += try startFlows(
-            &net, count: 8, path: [link], characteristics: .init(rttSeconds: 0.01), storage: net.storagePath(blob: blob))
+            &net, count: 8, path: [link], characteristics: .init(rttSeconds: 0.01), storage: net.storagePath(blob: blob)
+        )
     }
     let perBlob = 60.0 * 1_048_576 * 8
     #expect(relativeError(perBlob, 503.3e6) < 1e-3)
@@ -113,7 +115,8 @@ func equalFlowsShareALinkEqually(count: Int) throws {
     _ = net.advance(to: .milliseconds(65))
     #expect(relativeError(try #require(net.rate(of: flows[0])), 64 * iw) < 1e-12)
     _ = net.advance(to: .milliseconds(70))
-    #expect(relativeError(try #require(net.rate(of: flows[0])), TCPCaps.window(bytes: 1 << 20, rttSeconds: 0.01)) < 1e-12)
+    #expect(
+        relativeError(try #require(net.rate(of: flows[0])), TCPCaps.window(bytes: 1 << 20, rttSeconds: 0.01)) < 1e-12)
     #expect(net.attribution.flowSeconds(.slowStart) > 0.06)
 }
 
@@ -137,9 +140,26 @@ func equalFlowsShareALinkEqually(count: Int) throws {
     #expect(throws: NetModelError.self) {
         _ = try net.openConnection(route: .path([link], .init(rttSeconds: -1)), now: .zero)
     }
-    #expect(throws: NetModelError.self) { _ = try net.openConnection(route: .path([], .init(rttSeconds: 1)), now: .zero) }
+    #expect(throws: NetModelError.self) {
+        _ = try net.openConnection(route: .path([], .init(rttSeconds: 1)), now: .zero)
+    }
     let connection = try net.openConnection(route: .path([link], .init(rttSeconds: 0.01)), now: .zero)
     #expect(throws: NetModelError.self) { _ = try net.startTransfer(on: connection, bytes: 0, now: .zero) }
     _ = try net.startTransfer(on: connection, bytes: 10, now: .zero)
     #expect(throws: NetModelError.self) { _ = try net.startTransfer(on: connection, bytes: 10, now: .zero) }
+}
+
+@Test func cancelReportsDeliveredBitsAndFreesTheLink() throws {
+    var net = NetModel()
+    let link = try net.addResource(name: "link", kind: .nic, bitsPerSecond: 8e6)
+    let flows = try startFlows(
+        &net, count: 2, path: [link], characteristics: .init(rttSeconds: 0.01), bytes: 10_000_000)
+    let delivered = net.cancelTransfer(flows[0], now: .seconds(1))
+    #expect(delivered == 4e6)  // 1 s at half of 8 Mbit/s
+    #expect(net.cancelTransfer(flows[0], now: .seconds(1)) == nil)  // already gone: a no-op
+    #expect(net.rate(of: flows[1]) == 8e6)
+    #expect(net.bitsRemaining(of: flows[1]) == 80e6 - 4e6)
+    _ = net.cancelTransfer(flows[1], now: .seconds(1))
+    #expect(net.nextEventTime() == nil)
+    #expect(net.activeTransfers == 0)
 }

@@ -1,5 +1,6 @@
 import SimKernel
 import Testing
+
 @testable import NetModel
 
 /// A 1 Gbps dual circuit (RTT 10 ms) with a 200 Mbps internet fallback (RTT 40 ms, loss 1e-4, Reno).
@@ -8,17 +9,20 @@ func circuitWorld(detection: SimDuration = CircuitConfig.bgpHoldTime, policing: 
 {
     var net = NetModel()
     let fallback = try net.addFallbackPath(
-        .init(name: "internet", bitsPerSecond: 200e6,
-              characteristics: .init(rttSeconds: 0.040, lossRate: 1e-4, congestionControl: .reno)))
+        .init(
+            name: "internet", bitsPerSecond: 200e6,
+            characteristics: .init(rttSeconds: 0.040, lossRate: 1e-4, congestionControl: .reno)))
     let circuit = try net.addCircuit(
-        .init(name: "er", bitsPerSecond: 1e9, characteristics: .init(rttSeconds: 0.010), policing: policing,
-              detectionDelay: detection, fallback: fallback))
+        .init(
+            name: "er", bitsPerSecond: 1e9, characteristics: .init(rttSeconds: 0.010), policing: policing,
+            detectionDelay: detection, fallback: fallback))
     return (net, circuit, fallback)
 }
 
 func openCircuitConnections(_ net: inout NetModel, _ circuit: CircuitID, count: Int) throws -> [ConnectionID] {
     try (0..<count).map { _ in
-        try net.openConnection(route: .circuit(circuit, hostSide: []), tcp: TCPParameters(slowStart: false), now: net.now)
+        try net.openConnection(
+            route: .circuit(circuit, hostSide: []), tcp: TCPParameters(slowStart: false), now: net.now)
     }
 }
 
@@ -95,8 +99,9 @@ func openCircuitConnections(_ net: inout NetModel, _ circuit: CircuitID, count: 
 @Test func crossTrafficProfileChangesFallbackCapacityAtItsSteps() throws {
     var net = NetModel()
     let fallback = try net.addFallbackPath(
-        .init(name: "internet", bitsPerSecond: 100e6, characteristics: .init(rttSeconds: 0.03),
-              crossTraffic: .profile([(at: .seconds(5), share: 0.25), (at: .seconds(9), share: 0.5)])))
+        .init(
+            name: "internet", bitsPerSecond: 100e6, characteristics: .init(rttSeconds: 0.03),
+            crossTraffic: .profile([(at: .seconds(5), share: 0.25), (at: .seconds(9), share: 0.5)])))
     _ = fallback
     let resource = ResourceID(index: 0)
     #expect(net.capacity(of: resource) == 100e6)

@@ -1,5 +1,6 @@
 import SimKernel
 import Testing
+
 @testable import NetModel
 
 /// A randomized run driven through the kernel: 20 connections over a dual circuit with a fault, transfer

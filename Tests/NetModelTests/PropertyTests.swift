@@ -1,5 +1,6 @@
 import SimKernel
 import Testing
+
 @testable import NetModel
 
 /// A random topology: resources with random capacities (some shared by many flows), connections over random
@@ -43,7 +44,9 @@ struct RandomTopology {
         for resource in resources {
             let load = net.load(on: resource)
             let capacity = net.capacity(of: resource) ?? 0
-            if load > capacity * (1 + tolerance) { problems.append("resource \(resource.index) over: \(load) > \(capacity)") }
+            if load > capacity * (1 + tolerance) {
+                problems.append("resource \(resource.index) over: \(load) > \(capacity)")
+            }
             saturated.append(load >= capacity * (1 - 1e-9))
         }
         for transfer in live {
@@ -53,7 +56,8 @@ struct RandomTopology {
             if rate >= cap * (1 - tolerance) { continue }
             let bottlenecked = path.contains { resource in
                 guard saturated[resource.index] else { return false }
-                let maxOnResource = live.filter { paths[$0]?.path.contains(resource) ?? false }
+                let maxOnResource =
+                    live.filter { paths[$0]?.path.contains(resource) ?? false }
                     .map { net.rate(of: $0) ?? 0 }.max() ?? 0
                 return rate >= maxOnResource * (1 - tolerance)
             }
@@ -84,11 +88,15 @@ func allocationIsFeasibleCappedAndMaxMinFair(seed: Int) throws {
     // 2 MB left at 100 Mbps: 0.16 + 0.16 = 0.32 s.
     var net = NetModel()
     let link = try net.addResource(name: "link", kind: .nic, bitsPerSecond: 100e6)
-    let small = try startFlows(&net, count: 1, path: [link], characteristics: .init(rttSeconds: 0.01), bytes: 1_000_000)[0]
-    let big = try startFlows(&net, count: 1, path: [link], characteristics: .init(rttSeconds: 0.01), bytes: 3_000_000)[0]
+    let small = try startFlows(
+        &net, count: 1, path: [link], characteristics: .init(rttSeconds: 0.01), bytes: 1_000_000)[0]
+    let big = try startFlows(&net, count: 1, path: [link], characteristics: .init(rttSeconds: 0.01), bytes: 3_000_000)[
+        0]
     #expect(net.nextEventTime() == .seconds(0.16))
     let first = net.advance(to: .seconds(0.16))
-    #expect(first.count == 1 && first[0] == .transferCompleted(small, connection: ConnectionID(index: 0), at: .seconds(0.16)))
+    #expect(
+        first.count == 1
+            && first[0] == .transferCompleted(small, connection: ConnectionID(index: 0), at: .seconds(0.16)))
     #expect(net.rate(of: big) == 100e6)
     #expect(net.nextEventTime() == .seconds(0.32))
     #expect(net.attribution.bits(.nic) > 0)

@@ -27,5 +27,7 @@ import Testing
     try ReportWriter.write(live, to: base.appendingPathComponent("live"))
     let big = Fixture.sweep(vms: [3, 10, 25, 50, 100], threads: Array(1...32), samples: 600)
     try ReportWriter.write(big, to: base.appendingPathComponent("sweep160"))
+    let vmsOnly = Fixture.sweep(vms: [3, 10, 25, 50, 100], threads: [8])
+    try ReportWriter.write(vmsOnly, to: base.appendingPathComponent("vms-only"))
     #expect(FileManager.default.fileExists(atPath: path + "/sweep160/report.html"))
 }

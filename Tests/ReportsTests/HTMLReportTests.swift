@@ -23,7 +23,7 @@ import Testing
         let html = HTMLReport.render(file)
         expectSelfContained(html)
         let charts = HTMLReport.charts(ReportAnalysis(file))
-        #expect(charts == HTMLReport.Chart.allCases)
+        #expect(charts == [.throughputVsThreads, .heatmap, .timeSeries, .rpoDistribution])
         #expect(svgCount(html) == charts.count)
         #expect(html.ranges(of: "</svg>").count == charts.count)
         #expect(html.contains("bound by the 60 MiB/s page-blob cap"))
@@ -49,6 +49,17 @@ import Testing
         expectSelfContained(html)
         #expect(svgCount(html) == 3)
         #expect(html.ranges(of: "<tr>").count >= 160)
+        SVGTests.expectFiniteCoordinates(html)
+    }
+
+    @Test func sweepWithoutThreadAxisGetsOneBarPerRun() {
+        let file = Fixture.sweep(vms: [3, 10, 25, 50], threads: [8])
+        let html = HTMLReport.render(file)
+        expectSelfContained(html)
+        #expect(HTMLReport.charts(ReportAnalysis(file)) == [.runBars, .timeSeries])
+        #expect(svgCount(html) == 2)
+        #expect(html.contains("Throughput of each run"))
+        #expect(html.contains(">the 10 Gbps circuit</text>"))
         SVGTests.expectFiniteCoordinates(html)
     }
 

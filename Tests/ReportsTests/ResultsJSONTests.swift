@@ -43,6 +43,11 @@ import Testing
             #expect(!left.isEmpty)
             #expect(left == right, "\(name) differs between writes")
         }
+        // Rebuilding from a folder rewrites the same bytes.
+        try ReportWriter.rebuild(b)
+        #expect(
+            try Data(contentsOf: b.appendingPathComponent("report.html"))
+                == Data(contentsOf: a.appendingPathComponent("report.html")))
         // Loading a JSON file path works as well as a folder.
         #expect(try ReportWriter.load(a.appendingPathComponent("result.json")) == file)
     }

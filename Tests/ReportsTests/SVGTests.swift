@@ -62,7 +62,7 @@ import Testing
             #expect(svg.contains(">\(BottleneckLabel.of(run.bottleneck).code)</text>"))
         }
         #expect(svg.contains("BLOB = the 60 MiB/s page-blob cap"))
-        #expect(svg.contains("CKT = the 10.00 Gbps circuit"))
+        #expect(svg.contains("CKT = the 10 Gbps circuit"))
     }
 
     @Test func threadsChartHasOneLinePerVMCountAndAxisUnits() {
@@ -98,5 +98,18 @@ import Testing
         #expect(RPOChart.markerPosition(target: 900, buckets: buckets) == 2)
         #expect(RPOChart.markerPosition(target: 5000, buckets: buckets) == 2)
         #expect(RPOChart.markerPosition(target: .nan, buckets: buckets) == nil)
+    }
+}
+
+@Suite struct ThreadsChartLegendTests {
+    @Test func manySeriesCollapseTheLegend() {
+        let file = Fixture.sweep(vms: Array(1...20), threads: [1, 8])
+        let svg = ThreadsChart.render(ReportAnalysis(file))
+        #expect(svg.contains("… 5 more series"))
+        #expect(svg.ranges(of: "class=\"series\"").count == 20)
+        #expect(!svg.contains(">20 VMs</text>"))
+        let exact = ThreadsChart.render(ReportAnalysis(Fixture.sweep(vms: Array(1...16), threads: [1, 8])))
+        #expect(exact.contains(">16 VMs</text>"))
+        #expect(!exact.contains("more series"))
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SimKernel
 
 @Test func splitMix64MatchesReference() {
@@ -46,7 +47,9 @@ func uniformIntIsInRangeAndRoughlyUniform(bound: UInt64) {
     let seed: UInt64 = 5
     var stream = RandomStream(seed: seed)
     let n = 200_000
-    var sumExp = 0.0, sumNormal = 0.0, sumNormalSquared = 0.0
+    var sumExp = 0.0
+    var sumNormal = 0.0
+    var sumNormalSquared = 0.0
     var lognormals: [Double] = []
     for _ in 0..<n {
         sumExp += stream.exponential(mean: 2)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SimKernel
 
 struct Tick: TraceableEvent, Equatable {

@@ -28,12 +28,19 @@ enum ThreadsChart {
                     tip: "\(series.label), \(run.threadsPerVM) threads: "
                         + Format.bitsPerSecond(run.throughputBitsPerSecond))
             }
+            // The legend holds 16 rows; colours repeat after 10 series anyway, so more get a count.
             let ly = 30 + Double(index) * 20
-            svg.rect(frame.right + 20, ly - 6, 24, 4, fill: color)
-            svg.text(frame.right + 50, ly, series.label, cls: "legend")
+            if index < maxLegendRows - 1 || analysis.series.count == maxLegendRows {
+                svg.rect(frame.right + 20, ly - 6, 24, 4, fill: color)
+                svg.text(frame.right + 50, ly, series.label, cls: "legend")
+            } else if index == maxLegendRows - 1 {
+                svg.text(frame.right + 20, ly, "… \(analysis.series.count - index) more series", cls: "legend")
+            }
         }
         return svg.render()
     }
+
+    static let maxLegendRows = 16
 
     /// Log scale when the thread values span at least a factor of 8 (1...32 → the low end, where throughput
     /// changes most, gets most of the width).

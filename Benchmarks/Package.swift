@@ -1,0 +1,34 @@
+// swift-tools-version: 6.1
+// replsim engine benchmarks (nested package; BUILD-NOTES §4). Run from this folder:
+//   swift package benchmark
+//   swift run -c release SyntheticWorkloadTimer        # the 100 VM × 32 thread workload, wall time
+import PackageDescription
+
+let package = Package(
+    name: "replsim-benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "replsim", path: "../"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "EngineBenchmarks",
+            dependencies: [
+                .product(name: "SimKernel", package: "replsim"),
+                .product(name: "NetModel", package: "replsim"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/EngineBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "SyntheticWorkloadTimer",
+            dependencies: [.product(name: "NetModel", package: "replsim")],
+            path: "Benchmarks/SyntheticWorkloadTimer"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
