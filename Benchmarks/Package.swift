@@ -27,7 +27,7 @@ let package = Package(
         .executableTarget(
             name: "SyntheticWorkloadTimer",
             dependencies: [.product(name: "NetModel", package: "replsim")],
-            path: "Benchmarks/SyntheticWorkloadTimer"
+            path: "Benchmarks/Tools/SyntheticWorkloadTimer"  // not directly under Benchmarks/: the plugin would run it
         ),
     ],
     swiftLanguageModes: [.v6]

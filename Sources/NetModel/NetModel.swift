@@ -121,6 +121,13 @@ public struct NetModel {
         return classes[flows[slot].classIndex].rate
     }
 
+    /// What binds a transfer's rate now (its class's binding constraint), or nil if it is not in flight.
+    /// - Complexity: O(1).
+    public func binding(of transfer: TransferID) -> Bottleneck? {
+        guard let slot = liveSlot(transfer) else { return nil }
+        return classes[flows[slot].classIndex].binding
+    }
+
     /// Bits a transfer still has to deliver, or nil if it is not in flight.
     public func bitsRemaining(of transfer: TransferID) -> Double? {
         guard let slot = liveSlot(transfer) else { return nil }

@@ -25,6 +25,7 @@ func relativeError(_ value: Double, _ expected: Double) -> Double { abs(value - 
     let flows = try startFlows(&net, count: 1, path: [link], characteristics: .init(rttSeconds: 0.010), tcp: tcp)
     let rate = try #require(net.rate(of: flows[0]))
     #expect(relativeError(rate, 52.4288e6) < 1e-9)
+    #expect(net.binding(of: flows[0]) == .window)
     _ = net.advance(to: .seconds(1))
     #expect(net.attribution.timeShare(.window) == 1)
 }
@@ -110,6 +111,7 @@ func equalFlowsShareALinkEqually(count: Int) throws {
     let flows = try startFlows(&net, count: 1, path: [link], characteristics: .init(rttSeconds: 0.010), tcp: tcp)
     let iw = 10.0 * 1460 * 8 / 0.010
     #expect(relativeError(try #require(net.rate(of: flows[0])), iw) < 1e-12)
+    #expect(net.binding(of: flows[0]) == .slowStart)
     _ = net.advance(to: .milliseconds(10))
     #expect(relativeError(try #require(net.rate(of: flows[0])), 2 * iw) < 1e-12)
     _ = net.advance(to: .milliseconds(65))
