@@ -30,10 +30,19 @@ def point(name, vms=3, threads=4, rate=100, rtt=20, loss=0.0, tcp="NewReno", buf
 
     Points with random loss are replicated (`runs` RNG runs: 3 below 50 Mbit/s predicted, else 2, to bound CPU)
     and the line reports the mean."""
-    if stop is None:
-        stop = {True: 12, False: 20}[rtt <= 20] if rtt < 100 else 30
     if warm is None:
         warm = {True: 3, False: 5}[rtt <= 20] if rtt < 100 else 6
+    if stop is None:
+        stop = {True: 12, False: 20}[rtt <= 20] if rtt < 100 else 30
+        if loss > 0:
+            # Random-loss points: aim for >= 20 loss events per connection in the window, as long as the
+            # simulated traffic stays <= 1500 Mbit (CPU bound) and the run <= 120 s.
+            probe = {"vms": vms, "threads": threads, "rateMbps": rate, "rttMs": rtt, "loss": loss, "tcp": tcp,
+                     "sndBuf": buf, "rcvBuf": buf}
+            agg = min(rate, textbook(probe)["textbook_mbps"])
+            pkt_rate = agg / (vms * threads) * 1e6 / (1448 * 8)
+            want = warm + 20 / (loss * pkt_rate)
+            stop = int(round(max(stop, min(want, 120, 1500 / agg))))
     args = {
         "vms": vms, "threads": threads, "rateMbps": rate, "rttMs": rtt, "loss": loss, "tcp": tcp,
         "sndBuf": buf, "rcvBuf": buf, "stop": stop, "warm": warm,
@@ -91,16 +100,22 @@ def textbook(a, mss=1448, chunk=4 * MIB, latency_ms=5.0):
     seg_rate = mss * 8 / rtt / 1e6  # one MSS per RTT, Mbit/s
     if p > 0:
         mathis = seg_rate * math.sqrt(1.5) / math.sqrt(p)
-        cubic_w = max(1.054 * rtt ** 0.75 / p ** 0.75, 1.22 / math.sqrt(p))
-        cubic = seg_rate * cubic_w
+        cubic_pure = seg_rate * 1.054 * rtt ** 0.75 / p ** 0.75
+        cubic = max(cubic_pure, seg_rate * 1.22 / math.sqrt(p))
+        mathis_delack = seg_rate * math.sqrt(0.75) / math.sqrt(p)  # b = 2 segments per ACK
     else:
-        mathis = cubic = math.inf
+        mathis = cubic = cubic_pure = mathis_delack = math.inf
     loss_rate = mathis if a["tcp"] == "NewReno" else cubic
+    # ns-3-aware variant: NewReno grows per ACK (delayed ACKs -> Mathis constant sqrt(3/4)); ns-3 3.37's
+    # CUBIC has no Reno-friendly region (NOTES.md).
+    loss_rate_ns3 = mathis_delack if a["tcp"] == "NewReno" else cubic_pure
+    per_conn_ns3 = min(win_rate, loss_rate_ns3)
     per_conn = min(win_rate, loss_rate)
     payload_cap = c * mss / (mss + 52 + 2)  # 20 IP + 20 TCP + 12 timestamp option + 2 PPP bytes per segment
     s_bits = chunk * 8 / 1e6
     gap_s = rtt + latency_ms / 1e3
     per_conn_gap = s_bits / (s_bits / per_conn + gap_s) if per_conn > 0 else 0.0
+    per_conn_ns3_gap = s_bits / (s_bits / per_conn_ns3 + gap_s) if per_conn_ns3 > 0 else 0.0
 
     def fin(x):
         return None if math.isinf(x) else round(x, 4)
@@ -113,6 +128,7 @@ def textbook(a, mss=1448, chunk=4 * MIB, latency_ms=5.0):
         "payload_capacity_mbps": round(payload_cap, 4),
         "textbook_payload_mbps": round(min(payload_cap, conns * per_conn), 4),
         "textbook_gap_mbps": round(min(payload_cap, conns * per_conn_gap), 4),
+        "textbook_ns3_mbps": round(min(payload_cap, conns * per_conn_ns3_gap), 4),
     }
 
 
@@ -142,6 +158,27 @@ MEAN_FIELDS = ("goodput_mbps", "goodput_all_mbps", "utilization", "per_conn_mean
                "queue_drops_window", "fast_recoveries_window", "rtos_window", "mean_rtt_sample_ms")
 
 
+def drop_stale(pts):
+    """Remove lines whose point is in the grid but with other arguments (the grid changed); keep the rest."""
+    if not os.path.exists(RESULTS):
+        return
+    want = {p["point"]: (p["args"], p["runs"]) for p in pts}
+    keep, stale = [], 0
+    with open(RESULTS) as f:
+        for line in f:
+            if not line.strip():
+                continue
+            d = json.loads(line)
+            if d.get("point") in want and want[d["point"]] != (d.get("args"), d.get("runs")):
+                stale += 1
+                continue
+            keep.append(line if line.endswith("\n") else line + "\n")
+    if stale:
+        with open(RESULTS, "w") as f:
+            f.writelines(keep)
+        print(f"dropped {stale} stale line(s) from results.jsonl", flush=True)
+
+
 def run_point(pt):
     a = pt["args"]
     lines = []
@@ -163,11 +200,58 @@ def run_point(pt):
     out = {"point": pt["point"], "args": a, "runs": pt["runs"]}
     out.update(d)
     tb = textbook(a)
-    out.update(tb)
-    g = d["goodput_mbps"]
-    out["ratio_textbook"] = round(g / tb["textbook_mbps"], 4) if tb["textbook_mbps"] > 0 else None
-    out["ratio_textbook_gap"] = round(g / tb["textbook_gap_mbps"], 4) if tb["textbook_gap_mbps"] > 0 else None
+    add_predictions(out)
     return pt, out, None
+
+
+def add_predictions(out):
+    """(Re)compute the textbook fields and ratios of one result line in place."""
+    tb = textbook(out["args"])
+    out.update(tb)
+    g = out["goodput_mbps"]
+    for key, field in (("ratio_textbook", "textbook_mbps"), ("ratio_textbook_gap", "textbook_gap_mbps"),
+                       ("ratio_textbook_ns3", "textbook_ns3_mbps")):
+        out[key] = round(g / tb[field], 4) if tb[field] > 0 else None
+
+
+def refresh_predictions():
+    """Recompute the prediction fields of every line in results.jsonl (after a formula change)."""
+    if not os.path.exists(RESULTS):
+        return
+    with open(RESULTS) as f:
+        lines = [json.loads(x) for x in f if x.strip()]
+    for d in lines:
+        add_predictions(d)
+    with open(RESULTS, "w") as f:
+        for d in lines:
+            f.write(json.dumps(d) + "\n")
+    print(f"refreshed predictions of {len(lines)} line(s)")
+
+
+def print_table():
+    """Markdown table of results.jsonl in grid order: ns-3 goodput vs textbook predictions."""
+    rows = {}
+    if os.path.exists(RESULTS):
+        with open(RESULTS) as f:
+            for line in f:
+                if line.strip():
+                    d = json.loads(line)
+                    rows[d["point"]] = d
+    print("| point | tcp | VMs x T | C Mbps | RTT ms | loss | buf | ns-3 Mbps | textbook | ratio | tb+gap | ratio | "
+          "tb-ns3 | ratio | RTOs | FRs |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for p in grid():
+        d = rows.get(p["point"])
+        if d is None:
+            continue
+        a = d["args"]
+        buf = a["sndBuf"]
+        buf_s = f"{buf // MIB}M" if buf >= MIB else f"{buf // KIB}k"
+        print(f"| {d['point']} | {a['tcp']} | {a['vms']}x{a['threads']} | {a['rateMbps']:g} | {a['rttMs']:g} | "
+              f"{a['loss']:g} | {buf_s} | {d['goodput_mbps']:.2f} | {d['textbook_mbps']:.2f} | "
+              f"{d['ratio_textbook']:.3f} | {d['textbook_gap_mbps']:.2f} | {d['ratio_textbook_gap']:.3f} | "
+              f"{d['textbook_ns3_mbps']:.2f} | {d['ratio_textbook_ns3']:.3f} | "
+              f"{d['rtos_window']:.3g} | {d['fast_recoveries_window']:.3g} |")
 
 
 def main():
@@ -175,7 +259,15 @@ def main():
     ap.add_argument("--only", default="", help="run only points whose name contains this substring")
     ap.add_argument("--list", action="store_true", help="list points with textbook predictions and exit")
     ap.add_argument("--jobs", type=int, default=2, help="parallel simulations (at most 2)")
+    ap.add_argument("--table", action="store_true", help="print results.jsonl as a Markdown table and exit")
+    ap.add_argument("--refresh", action="store_true", help="recompute predictions in results.jsonl and exit")
     opts = ap.parse_args()
+    if opts.refresh:
+        refresh_predictions()
+        return
+    if opts.table:
+        print_table()
+        return
     pts = [p for p in grid() if opts.only in p["point"]]
     names = [p["point"] for p in grid()]
     if len(names) != len(set(names)):
@@ -187,6 +279,7 @@ def main():
         return
     if not os.access(BINARY, os.X_OK):
         sys.exit(f"run-grid: {BINARY} missing; run: bash validation/ns3/build.sh")
+    drop_stale(pts)
     done = load_done()
     todo = [p for p in pts if done.get(p["point"]) != (p["args"], p["runs"])]
     todo.sort(key=cost)
