@@ -236,6 +236,7 @@ def print_table():
             for line in f:
                 if line.strip():
                     d = json.loads(line)
+                    add_predictions(d)  # the formulas may be newer than the line
                     rows[d["point"]] = d
     print("| point | tcp | VMs x T | C Mbps | RTT ms | loss | buf | ns-3 Mbps | textbook | ratio | tb+gap | ratio | "
           "tb-ns3 | ratio | RTOs | FRs |")
@@ -252,6 +253,27 @@ def print_table():
               f"{d['ratio_textbook']:.3f} | {d['textbook_gap_mbps']:.2f} | {d['ratio_textbook_gap']:.3f} | "
               f"{d['textbook_ns3_mbps']:.2f} | {d['ratio_textbook_ns3']:.3f} | "
               f"{d['rtos_window']:.3g} | {d['fast_recoveries_window']:.3g} |")
+    # Threads needed to reach 90 % of C in the thread sweeps (c-*-1xT): smallest T measured with goodput >= 0.9 C.
+    sweeps = {}
+    for p in grid():
+        name = p["point"]
+        if name.startswith("c-") and name in rows:
+            base, t = name.rsplit("-1x", 1)
+            sweeps.setdefault(base, []).append((int(t), rows[name]))
+    if sweeps:
+        print()
+        print("| sweep (1 VM, T threads) | T for 90 % C: ns-3 | textbook | tb+gap | tb-ns3 | ns-3 goodput by T |")
+        print("|---|---|---|---|---|---|")
+        for base, pts in sweeps.items():
+            pts.sort(key=lambda x: x[0])
+            target = 0.9 * pts[0][1]["rate_mbps"]
+
+            def first(field, pts=pts, target=target):
+                hits = [t for t, d in pts if d[field] >= target]
+                return str(hits[0]) if hits else f">{pts[-1][0]}"
+            series = ", ".join(f"{t}: {d['goodput_mbps']:.1f}" for t, d in pts)
+            print(f"| {base} | {first('goodput_mbps')} | {first('textbook_mbps')} | {first('textbook_gap_mbps')} | "
+                  f"{first('textbook_ns3_mbps')} | {series} |")
 
 
 def main():
