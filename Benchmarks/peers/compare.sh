@@ -65,6 +65,7 @@ run_tool() { # tool label args... ; appends "label<TAB>tool<TAB>process_s<TAB>js
     case "$tool" in
         simgrid) cmd=("$here/build/simgrid-peer") ;;
         simpy)   cmd=("$python" "$here/simpy/peer.py") ;;
+        analytic) cmd=("$python" "$here/analytic.py") ;;
         replsim) cmd=(bash -c "$REPLSIM_PEER_CMD \"\$@\"" replsim-peer) ;;
         *) echo "compare.sh: unknown tool $tool" >&2; exit 2 ;;
     esac
@@ -82,7 +83,7 @@ run_tool() { # tool label args... ; appends "label<TAB>tool<TAB>process_s<TAB>js
 
 run_case() { # label vms threads link_bps rtt_s bytes_per_vm [tools]
     local label="$1" vms="$2" threads="$3" bps="$4" rtt="$5" bytes="$6" tool
-    for tool in ${7:-$tools}; do
+    for tool in analytic ${7:-$tools}; do
         run_tool "$tool" "$label" --vms "$vms" --threads "$threads" --link-bps "$bps" --rtt-s "$rtt" \
             --extra-wait-s 0.005 --bytes-per-vm "$bytes" --chunk-bytes "$chunk"
     done

@@ -42,7 +42,8 @@ def fmt_wall(entry):
     process_s, result = entry
     if result is None:
         return "failed"
-    return f"{result['wall_s']:.4g} ({process_s:.2f})"
+    cpu = f" cpu {result['cpu_s']:.4g}" if "cpu_s" in result else ""
+    return f"{result['wall_s']:.4g} ({cpu.strip() + '; ' if cpu else ''}proc {process_s:.2f})"
 
 
 def main(argv):
@@ -53,8 +54,9 @@ def main(argv):
     has_replsim = any(rows[c].get("replsim", (0, None))[1] is not None for c in order)
     reference = "replsim" if has_replsim else "simpy"
     ok = True
-    header = ["case", "transfers"] + [f"{t} makespan s" for t in TOOLS] + ["max rel diff"]
-    header += [f"{t} wall s (process s)" for t in TOOLS]
+    header = ["case", "transfers", "analytic bound s"] + [f"{t} makespan s" for t in TOOLS]
+    header += ["max rel diff", "above bound"]
+    header += [f"{t} wall s (cpu s; whole process s)" for t in TOOLS]
     ratios = [(t, reference) for t in TOOLS if t != reference and t != "replsim"]  # wall-time ratios shown
     header += [f"{num}/{den} wall" for num, den in ratios]
     print("| " + " | ".join(header) + " |")
@@ -74,7 +76,8 @@ def main(argv):
             ok = False
             print(f"table.py: DISAGREEMENT on case {case}: makespans {makespans}, transfers {transfers}",
                   file=sys.stderr)
-        cells = [case, "/".join(str(t) for t in transfers) or "–"]
+        bound = by_tool.get("analytic", (0, None))[1]
+        cells = [case, "/".join(str(t) for t in transfers) or "–", f"{bound['makespan_s']:.6f}" if bound else "–"]
         for t in TOOLS:
             if t == "replsim" and replsim_note:
                 cells.append(replsim_note)
@@ -83,6 +86,15 @@ def main(argv):
             else:
                 cells.append("–" if t not in by_tool else "failed")
         cells.append(f"{diff:.1e}" if len(makespans) > 1 else "–")
+        if bound and makespans and bound["makespan_s"] > 0:
+            above = max(makespans.values()) / bound["makespan_s"] - 1
+            cells.append(f"{above:+.2e}")
+            if min(makespans.values()) < bound["makespan_s"] * (1 - 1e-9):
+                ok = False
+                print(f"table.py: case {case}: a makespan {makespans} is below the analytic bound {bound}",
+                      file=sys.stderr)
+        else:
+            cells.append("–")
         for t in TOOLS:
             cells.append(replsim_note if t == "replsim" and replsim_note else fmt_wall(by_tool.get(t)))
             if t in results:
@@ -91,10 +103,10 @@ def main(argv):
         walls = {t: r["wall_s"] for t, r in results.items()}
         for num, den in ratios:
             ok_ratio = num in walls and den in walls and walls[den] > 0
-            cells.append(f"{walls[num] / walls[den]:.1f}x" if ok_ratio else "–")
+            cells.append(f"{walls[num] / walls[den]:.3g}x" if ok_ratio else "–")
         print("| " + " | ".join(cells) + " |")
     if len(order) > 1:
-        cells = ["sum of wall_s", ""] + [""] * len(TOOLS) + [""]
+        cells = ["sum of wall_s", "", ""] + [""] * len(TOOLS) + ["", ""]
         cells += [f"{totals[t]:.3f} ({counted[t]} runs)" if counted[t] else "–" for t in TOOLS]
         cells += [""] * len(ratios)
         print("| " + " | ".join(cells) + " |")

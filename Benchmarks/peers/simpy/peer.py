@@ -9,17 +9,21 @@ Workload (identical in replsim, SimGrid and SimPy; see ../README.md):
   - makespan = the time the last chunk finishes.
 
 Usage: peer.py --vms N --threads T --link-bps C --rtt-s R --extra-wait-s E --bytes-per-vm D --chunk-bytes B
-Prints one JSON line: {"tool":"simpy","makespan_s":...,"transfers":...,"wall_s":...}
-wall_s covers building the model and running it, not interpreter start or imports.
+Prints one JSON line: {"tool":"simpy","makespan_s":...,"transfers":...,"wall_s":...,"cpu_s":...}
+wall_s covers building the model and running it, not interpreter start or imports; cpu_s is the process CPU
+time over the same span (less disturbed than wall_s on a loaded machine).
 """
 
-import argparse
 import heapq
 import json
+import os
 import sys
 import time
 
 import simpy
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from peer_args import parse_args  # noqa: E402  (shared with analytic.py)
 
 # Transfers whose virtual finish points lie within this many bytes of the current virtual time are finished
 # together (floating-point round-off only; 1e-3 B is about 1e-12 s at 10 Gbit/s).
@@ -105,32 +109,10 @@ def upload_thread(env, link, run, vm, start_s, wait_s, chunk_bytes):
         yield env.timeout(wait_s)
 
 
-def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--vms", type=int, required=True)
-    parser.add_argument("--threads", type=int, required=True)
-    parser.add_argument("--link-bps", type=float, required=True, help="link capacity in bits per second")
-    parser.add_argument("--rtt-s", type=float, required=True)
-    parser.add_argument("--extra-wait-s", type=float, required=True)
-    parser.add_argument("--bytes-per-vm", type=int, required=True)
-    parser.add_argument("--chunk-bytes", type=int, required=True)
-    args = parser.parse_args(argv)
-    if args.vms < 1 or args.threads < 1:
-        parser.error("--vms and --threads must be at least 1")
-    if not args.link_bps > 0:
-        parser.error("--link-bps must be positive")
-    if args.rtt_s < 0 or args.extra_wait_s < 0:
-        parser.error("--rtt-s and --extra-wait-s must not be negative")
-    if args.chunk_bytes <= 0 or args.bytes_per_vm < 0:
-        parser.error("--chunk-bytes must be positive and --bytes-per-vm must not be negative")
-    if args.bytes_per_vm % args.chunk_bytes != 0:
-        parser.error(f"--bytes-per-vm ({args.bytes_per_vm}) is not a multiple of --chunk-bytes ({args.chunk_bytes})")
-    return args
-
-
 def main(argv):
     args = parse_args(argv)
     t0 = time.perf_counter()
+    c0 = time.process_time()
     env = simpy.Environment()
     link = FluidLink(env, args.link_bps / 8.0)
     run = Run(args.vms, args.bytes_per_vm // args.chunk_bytes)
@@ -141,8 +123,9 @@ def main(argv):
         env.process(upload_thread(env, link, run, k // args.threads, start_s, wait_s, args.chunk_bytes))
     env.run()
     wall_s = time.perf_counter() - t0
+    cpu_s = time.process_time() - c0
     print(json.dumps({"tool": "simpy", "makespan_s": round(run.makespan_s, 9), "transfers": run.transfers,
-                      "wall_s": round(wall_s, 6)}))
+                      "wall_s": round(wall_s, 6), "cpu_s": round(cpu_s, 6)}))
 
 
 if __name__ == "__main__":
