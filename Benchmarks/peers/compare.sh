@@ -2,13 +2,15 @@
 # Runs the peer workload (N VMs x T threads over one shared link; see README.md) in replsim, SimGrid and SimPy,
 # checks that the makespans agree within 0.1 %, and prints makespans, wall times and ratios.
 #
-# Usage: Benchmarks/peers/compare.sh [A] [B] [C] [D] [E]     (default: A B C D)
+# Usage: Benchmarks/peers/compare.sh [A] [B] [C] [D] [E] [S]     (default: A B C D)
 #   A: 3 VMs x 8 threads, 1 Gbps, RTT 2 ms, 10 GiB/VM          (7,680 transfers)
 #   B: 100 VMs x 32 threads, 10 Gbps, RTT 10 ms, 10 GiB/VM     (256,000 transfers)
 #   C: 100 VMs, 10 Gbps, RTT 10 ms, 1 GiB/VM, threads 1..32    (32 runs of 25,600 transfers)
 #   D: 3 VMs x 1 thread, 10 Gbps, RTT 10 ms, 100 MiB/VM        (link often idle: exercises the think time)
 #   E: 3 VMs x 2 threads, 10 Gbps, RTT 10 ms, 1 GiB/VM          (near saturation: the makespan is ill-conditioned,
 #      a 1e-13 s change in RTT moves it by up to 0.5 %, so E is reported but not checked; see README.md)
+#   S: scaling: case B's shape (32 threads, 10 Gbps, 10 ms) at N = 3, 10, 25, 50 VMs with 10 GiB/VM, and at
+#      N = 10 with 1, 2.5 and 5 GiB/VM (wall time against VM count and data size)
 # Environment:
 #   REPLSIM_PEER_CMD  command that accepts --vms N --threads T --link-bps C --rtt-s R --extra-wait-s 0.005
 #                     --bytes-per-vm D --chunk-bytes 4194304 and prints {"tool":"replsim","makespan_s":...,
@@ -27,7 +29,7 @@ tools="${PEER_TOOLS:-replsim simgrid simpy}"
 cases=("$@")
 [ ${#cases[@]} -eq 0 ] && cases=(A B C D)
 for c in "${cases[@]}"; do
-    case "$c" in A|B|C|D|E) ;; *) echo "compare.sh: unknown case '$c' (expected A, B, C, D or E)" >&2; exit 2 ;; esac
+    case "$c" in A|B|C|D|E|S) ;; *) echo "compare.sh: unknown case '$c' (expected A, B, C, D, E or S)" >&2; exit 2 ;; esac
 done
 
 GiB=1073741824
@@ -71,10 +73,10 @@ run_tool() { # tool label args... ; appends "label<TAB>tool<TAB>process_s<TAB>js
         replsim) cmd=(bash -c "$REPLSIM_PEER_CMD \"\$@\"" replsim-peer) ;;
         *) echo "compare.sh: unknown tool $tool" >&2; exit 2 ;;
     esac
-    local t0 t1 json
+    local t0 t1 json err="$out/${label//[^A-Za-z0-9=.,-]/_}.$tool.err"
     t0=$(date +%s.%N)
-    if ! json=$(nice -n 19 "${cmd[@]}" "$@" 2> "$out/$label.$tool.err" | tail -n 1); then
-        echo "compare.sh: $tool failed on case $label; see $out/$label.$tool.err" >&2
+    if ! json=$(nice -n 19 "${cmd[@]}" "$@" 2> "$err" | tail -n 1); then
+        echo "compare.sh: $tool failed on case $label; see $err" >&2
         json='{"error":"failed"}'
     fi
     t1=$(date +%s.%N)
@@ -105,6 +107,8 @@ for c in "${cases[@]}"; do
         C) for t in $(seq 1 32); do run_case "C/T=$t" 100 "$t" 1e10 0.010 "$GiB"; done ;;
         D) run_case D 3 1 1e10 0.010 $((100 * MiB)) ;;
         E) run_case E 3 2 1e10 0.010 "$GiB" ;;
+        S) for n in 3 10 25 50; do run_case "S/N=$n,D=10GiB" "$n" 32 1e10 0.010 $((10 * GiB)); done
+           for mib in 1024 2560 5120; do run_case "S/N=10,D=${mib}MiB" 10 32 1e10 0.010 $((mib * MiB)); done ;;
     esac
 done
 

@@ -67,6 +67,10 @@ def main(argv):
     for case in order:
         by_tool = rows[case]
         results = {t: by_tool[t][1] for t in TOOLS if t in by_tool and by_tool[t][1] is not None}
+        failed = [t for t in TOOLS if t in by_tool and by_tool[t][1] is None]
+        if failed:
+            ok = False
+            print(f"table.py: case {case}: {', '.join(failed)} failed", file=sys.stderr)
         makespans = {t: r["makespan_s"] for t, r in results.items()}
         transfers = sorted({r["transfers"] for r in results.values()})
         diff = 0.0
@@ -114,7 +118,7 @@ def main(argv):
         cells += [""] * len(ratios)
         print("| " + " | ".join(cells) + " |")
     if not ok:
-        print("\nMAKESPANS DISAGREE (> 0.1 %) or transfer counts differ; see messages above.")
+        print("\nFAILED: a run failed, makespans disagree (> 0.1 %), or transfer counts differ; see messages above.")
     return 0 if ok else 1
 
 
