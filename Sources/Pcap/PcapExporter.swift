@@ -115,29 +115,17 @@ public final class PcapExporter {
 
     /// The HTTP status line reaches the client at `at`.
     public func response(_ id: Int, at: Int64, status: Int) throws {
-        try advance(to: at, call: "response(\(id))")
-        guard var slot = try liveSlot(id, call: "response") else { return }
-        slot.track.responseReceived(at: at, statusLine: HTTPText.statusLine(status))
-        slots[id] = slot
-        touch(id)
+        try update(id, at: at, call: "response") { $0.responseReceived(at: at, statusLine: HTTPText.statusLine(status)) }
     }
 
     /// The client resets the connection at `at` (failover, abort): unsent data is dropped, RST|ACK.
     public func reset(_ id: Int, at: Int64) throws {
-        try advance(to: at, call: "reset(\(id))")
-        guard var slot = try liveSlot(id, call: "reset") else { return }
-        slot.track.resetSent(at: at)
-        slots[id] = slot
-        touch(id)
+        try update(id, at: at, call: "reset") { $0.resetSent(at: at) }
     }
 
     /// The client closes the connection at `at`: unsent data is dropped, FIN handshake.
     public func close(_ id: Int, at: Int64) throws {
-        try advance(to: at, call: "close(\(id))")
-        guard var slot = try liveSlot(id, call: "close") else { return }
-        slot.track.closeSent(at: at)
-        slots[id] = slot
-        touch(id)
+        try update(id, at: at, call: "close") { $0.closeSent(at: at) }
     }
 
     /// Writes every pending packet (connections left open stay open in the file) and closes the file.
@@ -158,6 +146,14 @@ public final class PcapExporter {
         }
         lastAt = at
         flush(before: at)
+    }
+
+    private func update(_ id: Int, at: Int64, call: String, _ change: (inout ConnectionTrack) -> Void) throws {
+        try advance(to: at, call: "\(call)(\(id))")
+        guard var slot = try liveSlot(id, call: call) else { return }
+        change(&slot.track)
+        slots[id] = slot
+        touch(id)
     }
 
     private func liveSlot(_ id: Int, call: String) throws -> Slot? {
