@@ -13,7 +13,9 @@ import HeapModule
 ///
 /// Body segments are written with `caplen` cut to `snaplen` bytes of frame but `len` equal to the real frame
 /// length, so conversation and IO-graph byte counts are exact while the file stays small
-/// (about 16 + `snaplen` bytes per segment). Header and status segments are written in full.
+/// (about 16 + `snaplen` bytes per segment). Header and status segments are written in full. Wireshark
+/// cannot reassemble the cut bodies, so it lists a request as "PUT /path [TCP segment of a reassembled PDU]";
+/// with `-o http.desegment_body:FALSE` (Preferences › HTTP) it dissects each request header as `http.request`.
 ///
 /// ```swift
 /// let pcap = try PcapExporter(path: "run.pcap")

@@ -15,9 +15,31 @@ enum SyntheticTrace {
 
     /// Client → server payload per connection (headers + bodies), in connection order A, B, C.
     static let uploadPayload: [Int64] = [300 + 4_000_000, 300 + 6_000_000, 2 * 300 + 2 * 2_000_000]
-    /// Body bits per second during each whole second 1..3 of the trace (all three flows sending):
-    /// A 8 Mbit/s; B 16 Mbit/s in [2.5 ms, 2.0025 s) then 8; C 16 Mbit/s in [3 ms, 1.003 s) and [1.5 s, 2.5 s).
     static let clients: [IPv4Endpoint] = [clientA, clientB, clientC]
+    /// Mean body rate of each connection over its active time (C: two 1-second requests at 16 Mbit/s).
+    static let meanRates: [Double] = [8e6, 12e6, 16e6]
+    /// Body rate pieces per connection (start ns, end ns, bit/s), as passed to `request`.
+    static let pieces: [[(Int64, Int64, Double)]] = [
+        [(2 * ms, 4 * s + 2 * ms, 8e6)],
+        [(2 * ms + ms / 2, 2 * s + 2 * ms + ms / 2, 16e6), (2 * s + 2 * ms + ms / 2, 4 * s + 2 * ms + ms / 2, 8e6)],
+        [(3 * ms, s + 3 * ms, 16e6), (s + s / 2, 2 * s + s / 2, 16e6)],
+    ]
+    /// Times at which each connection sends its request headers.
+    static let headerTimes: [[Int64]] = [[2 * ms], [2 * ms + ms / 2], [3 * ms, s + s / 2]]
+
+    /// Client → server payload bytes of connection `i` (or all, for nil) stamped in [from, to).
+    static func expectedPayload(connection i: Int?, from: Int64, to: Int64) -> Double {
+        let indices = i.map { [$0] } ?? Array(0..<3)
+        var bytes = 0.0
+        for c in indices {
+            for (start, end, bps) in pieces[c] {
+                let overlap = max(0, min(end, to) - max(start, from))
+                bytes += Double(overlap) * bps / 8e9
+            }
+            bytes += Double(headerTimes[c].filter { $0 >= from && $0 < to }.count * headerBytes)
+        }
+        return bytes
+    }
 
     @discardableResult
     static func write(to path: String, window: ClosedRange<Int64>? = nil,
