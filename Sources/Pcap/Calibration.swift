@@ -3,7 +3,9 @@
 /// Per destination (server address and port): RTT from the TCP handshake (SYN → SYN-ACK → ACK, a full RTT
 /// wherever the capture was taken) and from data → ACK timing (minimum over samples; Karn's rule skips
 /// retransmitted segments), per-flow and aggregate throughput (payload bits over active time, see
-/// `Options.idleGapNanos`), retransmitted segments / data segments as the loss estimate, maximum concurrent
+/// `Options.idleGapNanos`; a pause with unacknowledged data outstanding is a stall and counts as active, so
+/// retransmission timeouts lower the throughput as they do in reality; a capture without the ACK direction
+/// therefore counts its idle pauses as active), retransmitted segments / data segments as the loss estimate, maximum concurrent
 /// and total connections, and the typical request size (median HTTP Content-Length, else the median
 /// distance between HTTP request starts in the byte stream).
 ///
@@ -12,7 +14,8 @@
 /// what the path could carry, so the bandwidth in the fragment is a lower bound.
 public enum Calibration {
     public struct Options: Sendable {
-        /// A pause longer than this between two data segments of one direction ends an active period.
+        /// A pause longer than this between two data segments of one direction, with all data acknowledged,
+        /// ends an active period.
         /// Segments slower than one per gap (1460 B / 200 ms ≈ 58 kbit/s) are not measured as throughput.
         public var idleGapNanos: Int64 = 200_000_000
 

@@ -13,6 +13,9 @@ public struct FlowReport: Equatable, Sendable {
     public var handshakeRTTNanos: Int64?
     public var dataSegments: Int
     public var retransmittedSegments: Int
+    /// Dominant-direction payload bytes that were sent again (`uploadBytes - retransmittedBytes` is the
+    /// application's byte count for an upload).
+    public var retransmittedBytes: Int64
     public var requests: Int
 }
 
@@ -110,6 +113,7 @@ extension FlowReport {
         handshakeRTTNanos = s.handshakeRTT
         dataSegments = s.dominant.dataSegments
         retransmittedSegments = s.dominant.retransmittedSegments
+        retransmittedBytes = s.dominant.retransmittedBytes
         requests = s.up.requestStarts.count
     }
 }

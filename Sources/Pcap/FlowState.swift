@@ -43,7 +43,8 @@ struct DirectionState: Sendable {
             retransmittedBytes += min(high, end) - start
         }
         highestEnd = max(high, end)
-        if let last = bursts.last, ts - last.end <= idleGap {
+        // A pause with data still unacknowledged is a stall (loss recovery, a full window), not idleness.
+        if let last = bursts.last, ts - last.end <= idleGap || !unacked.isEmpty {
             bursts[bursts.count - 1] = (last.start, ts, last.bytes + Int64(payloadLength))
         } else {
             bursts.append((ts, ts, 0))
