@@ -27,7 +27,9 @@ public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertib
     }
 
     /// The four octets in network order.
-    public var octets: [UInt8] { [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)] }
+    public var octets: [UInt8] {
+        [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
+    }
 
     public var description: String { octets.map(String.init).joined(separator: ".") }
 
@@ -65,9 +67,7 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
             out.withUnsafeMutableBufferPointer { inet_ntop(family, src.baseAddress, $0.baseAddress, 64) != nil }
         }
         guard ok else { return bytes.map { String($0, radix: 16) }.joined(separator: ":") }
-        return out.withUnsafeBufferPointer { buffer in
-            String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        }
+        return CText.string(out)
     }
 
     public static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {

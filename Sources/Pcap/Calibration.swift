@@ -5,8 +5,8 @@
 /// retransmitted segments), per-flow and aggregate throughput (payload bits over active time, see
 /// `Options.idleGapNanos`; a pause with unacknowledged data outstanding is a stall and counts as active, so
 /// retransmission timeouts lower the throughput as they do in reality; a capture without the ACK direction
-/// therefore counts its idle pauses as active), retransmitted segments / data segments as the loss estimate, maximum concurrent
-/// and total connections, and the typical request size (median HTTP Content-Length, else the median
+/// therefore counts its idle pauses as active), retransmitted segments / data segments as the loss estimate,
+/// maximum concurrent and total connections, and the typical request size (median HTTP Content-Length, else the median
 /// distance between HTTP request starts in the byte stream).
 ///
 /// Caveats: a retransmission rate over-estimates the loss rate when spurious retransmissions occur and

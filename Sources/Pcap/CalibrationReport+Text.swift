@@ -18,7 +18,8 @@ extension CalibrationReport {
             for f in d.flows.prefix(maxFlowLines) {
                 lines.append("  flow \(f.client) -> \(f.server): up \(f.uploadBytes) B, down \(f.downloadBytes) B, "
                     + "\(Format.rate(f.bitsPerSecond)) over \(Format.millis(f.activeNanos)), rtt "
-                    + "\(Format.millis(f.handshakeRTTNanos)), retransmitted \(f.retransmittedSegments)/\(f.dataSegments)")
+                    + "\(Format.millis(f.handshakeRTTNanos)), retransmitted "
+                    + "\(f.retransmittedSegments)/\(f.dataSegments)")
             }
             if d.flows.count > maxFlowLines { lines.append("  ... \(d.flows.count - maxFlowLines) more flow(s)") }
         }

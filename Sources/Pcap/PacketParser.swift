@@ -29,7 +29,8 @@ enum PacketParser {
     }
 
     static let linkTypeNames: [Int32: String] = [
-        0: "BSD loopback", 1: "Ethernet", 12: "raw IP", 14: "raw IP", 101: "raw IP", 105: "802.11", 108: "OpenBSD loopback",
+        0: "BSD loopback", 1: "Ethernet", 12: "raw IP", 14: "raw IP", 101: "raw IP", 105: "802.11",
+        108: "OpenBSD loopback",
         113: "Linux cooked (SLL)", 127: "802.11 radiotap", 228: "IPv4", 229: "IPv6", 276: "Linux cooked (SLL2)",
     ]
 
@@ -126,7 +127,9 @@ enum PacketParser {
                                  timestampNs: Int64) -> Outcome {
         let start = reader.position
         guard let sport = reader.u16(), let dport = reader.u16(), let seq = reader.u32(), let ack = reader.u32(),
-              let offsetByte = reader.u8(), let flagsByte = reader.u8() else { return .malformed("TCP header cut short") }
+              let offsetByte = reader.u8(), let flagsByte = reader.u8() else {
+            return .malformed("TCP header cut short")
+        }
         let headerLength = Int(offsetByte >> 4) * 4
         guard headerLength >= 20 else { return .malformed("TCP data offset \(headerLength) < 20") }
         guard ipPayload >= headerLength else {
@@ -143,7 +146,9 @@ enum PacketParser {
                                   httpPrefix: prefix))
     }
 
-    private static let httpStarts: [[UInt8]] = ["PUT ", "POST", "GET ", "HEAD", "PATC", "DELE", "HTTP"].map { Array($0.utf8) }
+    private static let httpStarts: [[UInt8]] = ["PUT ", "POST", "GET ", "HEAD", "PATC", "DELE", "HTTP"].map {
+        Array($0.utf8)
+    }
 
     private static func looksLikeHTTP(_ reader: ByteReader) -> Bool {
         guard let first4 = reader.peekBytes(4) else { return false }

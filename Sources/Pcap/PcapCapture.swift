@@ -46,7 +46,7 @@ public final class PcapCapture: @unchecked Sendable {
                              snaplen: Int32 = 65535) throws -> PcapCapture {
         var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         guard let handle = pcap_create(interface, &errbuf) else {
-            throw PcapError.captureFailed(interface: interface, reason: message(errbuf))
+            throw PcapError.captureFailed(interface: interface, reason: CText.string(errbuf))
         }
         var ok = false
         defer { if !ok { pcap_close(handle) } }
@@ -119,9 +119,5 @@ public final class PcapCapture: @unchecked Sendable {
         guard flushed else { throw PcapError.cannotWrite(file: path, reason: "flush failed") }
         return Statistics(received: haveStats ? stats.ps_recv : 0, dropped: haveStats ? stats.ps_drop : 0,
                           droppedByInterface: haveStats ? stats.ps_ifdrop : 0)
-    }
-
-    private static func message(_ errbuf: [CChar]) -> String {
-        String(decoding: errbuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

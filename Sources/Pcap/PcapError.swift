@@ -1,3 +1,10 @@
+/// Text from a C character buffer (libpcap's `errbuf`), up to the first NUL; never reads past the array.
+enum CText {
+    static func string(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
 /// Everything the Pcap module reports as a failure. Every case names the file (or interface) and, for
 /// problems inside a capture, the 1-based packet index (as Wireshark numbers frames) and a byte offset.
 public enum PcapError: Error, Equatable, Sendable, CustomStringConvertible {

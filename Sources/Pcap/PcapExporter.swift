@@ -102,22 +102,22 @@ public final class PcapExporter {
     public func request(_ id: Int, at: Int64, method: String, path: String, headerBytes: Int, bodyBytes: Int64,
                         rateSegments: [RateSegment]) throws {
         try advance(to: at, call: "request(\(id))")
-        guard var slot = try liveSlot(id, call: "request") else { return }
+        guard let host = try liveSlot(id, call: "request")?.track.server.description else { return }
         guard bodyBytes >= 0 else { throw PcapError.invalidCall("request(\(id)): bodyBytes < 0") }
         if bodyBytes > 0, let problem = BodyPacer.problem(with: rateSegments) {
             throw PcapError.invalidCall("request(\(id)): \(problem)")
         }
-        let header = HTTPText.requestHeader(method: method, path: path, host: slot.track.server.description,
+        let header = HTTPText.requestHeader(method: method, path: path, host: host,
                                             contentLength: bodyBytes, paddedTo: headerBytes)
         let rates = bodyBytes > 0 ? rateSegments : [RateSegment(startNs: at, endNs: at, bitsPerSecond: 1)]
-        slot.track.requestSent(at: at, header: header, bodyBytes: bodyBytes, rates: rates)
-        slots[id] = slot
+        slots[id]?.track.requestSent(at: at, header: header, bodyBytes: bodyBytes, rates: rates)
         touch(id)
     }
 
     /// The HTTP status line reaches the client at `at`.
     public func response(_ id: Int, at: Int64, status: Int) throws {
-        try update(id, at: at, call: "response") { $0.responseReceived(at: at, statusLine: HTTPText.statusLine(status)) }
+        let line = HTTPText.statusLine(status)
+        try update(id, at: at, call: "response") { $0.responseReceived(at: at, statusLine: line) }
     }
 
     /// The client resets the connection at `at` (failover, abort): unsent data is dropped, RST|ACK.
@@ -152,9 +152,8 @@ public final class PcapExporter {
 
     private func update(_ id: Int, at: Int64, call: String, _ change: (inout ConnectionTrack) -> Void) throws {
         try advance(to: at, call: "\(call)(\(id))")
-        guard var slot = try liveSlot(id, call: call) else { return }
-        change(&slot.track)
-        slots[id] = slot
+        guard try liveSlot(id, call: call) != nil else { return }
+        if let index = slots.index(forKey: id) { change(&slots.values[index].track) }
         touch(id)
     }
 
@@ -167,10 +166,11 @@ public final class PcapExporter {
 
     /// Invalidates the connection's heap entry and pushes a fresh one for its next packet.
     private func touch(_ id: Int) {
-        guard var slot = slots[id] else { return }
-        slot.version += 1
-        slots[id] = slot
-        if let ts = slot.track.nextTime { heap.insert(Entry(ts: ts, order: slot.order, id: id, version: slot.version)) }
+        slots[id]?.version += 1
+        guard let slot = slots[id] else { return }
+        if let ts = slot.track.nextTime {
+            heap.insert(Entry(ts: ts, order: slot.order, id: id, version: slot.version))
+        }
     }
 
     /// Writes all packets stamped before `limit`, in (time, connection) order.
@@ -178,24 +178,23 @@ public final class PcapExporter {
     private func flush(before limit: Int64) {
         while let top = heap.min, top.ts < limit {
             heap.removeMin()
-            guard var slot = slots[top.id], slot.version == top.version,
-                  let (ts, segment) = slot.track.popNext() else { continue }
+            guard let version = slots[top.id]?.version, version == top.version,
+                  // Optional chaining mutates the stored track in place (no copy of its queues).
+                  let (ts, segment) = slots[top.id]?.track.popNext(),
+                  let slot = slots[top.id] else { continue }
             if let next = slot.track.nextTime {
                 heap.insert(Entry(ts: next, order: slot.order, id: top.id, version: slot.version))
-                slots[top.id] = slot
             } else if slot.track.ended {
                 slots[top.id] = nil
-            } else {
-                slots[top.id] = slot
             }
-            emit(ts: ts, segment: segment, track: slot.track)
+            emit(ts: ts, segment: segment, client: slot.track.client, server: slot.track.server)
         }
     }
 
-    private func emit(ts: Int64, segment: TCPSegment, track: ConnectionTrack) {
+    private func emit(ts: Int64, segment: TCPSegment, client: IPv4Endpoint, server: IPv4Endpoint) {
         if let window, !window.contains(ts) { return }
         ipID &+= 1
-        FrameBuilder.build(segment, client: track.client, server: track.server, ipID: ipID, snaplen: snaplen,
+        FrameBuilder.build(segment, client: client, server: server, ipID: ipID, snaplen: snaplen,
                            into: &frame)
         let wire = FrameBuilder.wireLength(of: segment)
         writer.write(timestampNs: max(ts, 0), captured: frame, wireLength: wire)

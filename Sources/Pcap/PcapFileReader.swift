@@ -26,9 +26,7 @@ final class PcapFileReader {
         var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         guard let handle = pcap_open_offline_with_tstamp_precision(path, UInt32(PCAP_TSTAMP_PRECISION_NANO),
                                                                   &errbuf) else {
-            throw PcapError.cannotOpen(file: path, reason: errbuf.withUnsafeBufferPointer {
-                String(cString: $0.baseAddress!)  // errbuf is a fixed-size, NUL-terminated buffer
-            })
+            throw PcapError.cannotOpen(file: path, reason: CText.string(errbuf))
         }
         self.handle = handle
         linkType = pcap_datalink(handle)

@@ -86,7 +86,8 @@ import Testing
                                                               to: from + SyntheticTrace.s)
                 guard expected >= 100_000 else { continue }
                 checked += 1
-                #expect(Self.within(actual, expected), "second \(row.start), column \(column): \(actual) vs \(expected)")
+                #expect(Self.within(actual, expected),
+                        "second \(row.start), column \(column): \(actual) vs \(expected)")
             }
         }
         #expect(checked >= 12)
@@ -95,7 +96,8 @@ import Testing
     @Test func httpRequestsStatusLinesAndResetAreVisible() throws {
         let path = TestSupport.temporaryPath("http.pcap")
         try SyntheticTrace.write(to: path)
-        let requests = try TestSupport.tshark(["-r", path, "-o", "http.desegment_body:FALSE", "-Y", "http.request", "-T", "fields", "-e", "http.request.uri"])
+        let requests = try TestSupport.tshark(["-r", path, "-o", "http.desegment_body:FALSE", "-Y", "http.request",
+                                               "-T", "fields", "-e", "http.request.uri"])
         #expect(requests.split(separator: "\n").sorted() == ["/vm1/disk0/chunk0", "/vm1/disk1/chunk0",
                                                              "/vm1/disk1/chunk1", "/vm2/disk0/chunk0"])
         let statuses = try TestSupport.tshark(["-r", path, "-Y", "http.response.code == 201", "-T", "fields",
@@ -104,6 +106,9 @@ import Testing
         let resets = try TestSupport.tshark(["-r", path, "-Y", "tcp.flags.reset == 1", "-T", "fields",
                                              "-e", "tcp.srcport"])
         #expect(resets.split(separator: "\n") == ["50003"])
+        let afterReset = try TestSupport.tshark(["-r", path, "-Y", "tcp.port == 50003 && frame.time_relative > 2.6",
+                                                 "-T", "fields", "-e", "frame.number"])
+        #expect(afterReset.isEmpty, "connection 50003 sent packets after its reset: \(afterReset)")
     }
 
     @Test func windowAndClientFilterSelectPackets() throws {

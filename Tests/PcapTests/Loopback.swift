@@ -130,7 +130,10 @@ enum Loopback {
             var k = 0
             while sent < bodyBytes {
                 let due = start + interval * k
-                if clock.now < due { Thread.sleep(forTimeInterval: Double((due - clock.now).components.attoseconds) / 1e18) }
+                let wait = (due - clock.now).components
+                if wait.seconds >= 0 && (wait.seconds > 0 || wait.attoseconds > 0) {
+                    Thread.sleep(forTimeInterval: Double(wait.seconds) + Double(wait.attoseconds) / 1e18)
+                }
                 let n = min(chunk.count, bodyBytes - sent)
                 try sendAll(fd, Array(chunk.prefix(n)))
                 sent += n

@@ -121,8 +121,9 @@ import Testing
         good[14] = 0x43  // IHL 3 words
         bad.write(timestampNs: 1, captured: good, wireLength: good.count)
         try bad.close()
-        #expect(throws: PcapError.malformedPacket(file: badPath, packetIndex: 2, byteOffset: Int64(24 + 16 + good.count),
-                                                  reason: "IPv4 header length 12 < 20")) {
+        let expected = PcapError.malformedPacket(file: badPath, packetIndex: 2, byteOffset: Int64(24 + 16 + good.count),
+                                                 reason: "IPv4 header length 12 < 20")
+        #expect(throws: expected) {
             try Calibration.analyze(path: badPath)
         }
 
