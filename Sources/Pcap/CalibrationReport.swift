@@ -72,9 +72,8 @@ extension DestinationReport {
         maxConcurrentPerClient = perClient.values.map(Stats.maxOverlap).max() ?? 0
         clients = perClient.count
         handshakeRTTNanos = Stats.median(states.compactMap(\.handshakeRTT))
-        let samples = states.flatMap(\.dataAckSamples)
-        dataAckRTTMinNanos = samples.min()
-        dataAckRTTMedianNanos = Stats.median(samples)
+        dataAckRTTMinNanos = states.compactMap(\.dataAckSamples.minimum).min()
+        dataAckRTTMedianNanos = Stats.median(states.flatMap(\.dataAckSamples.kept))
         let bursts = states.flatMap { $0.dominant.bursts }
         let union = Stats.unionLength(bursts.map { ($0.start, $0.end) })
         let burstBytes = bursts.reduce(Int64(0)) { $0 + $1.bytes }

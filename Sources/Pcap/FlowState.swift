@@ -17,7 +17,9 @@ struct DirectionState: Sendable {
     private(set) var requestStarts: [Int64] = []
     private(set) var contentLengths: [Int64] = []
 
-    static let maxUnacked = 1 << 20
+    /// Bound on remembered in-flight segments (95 MB at MSS 1460) so a capture without the ACK direction
+    /// cannot grow memory without limit.
+    static let maxUnacked = 1 << 16
 
     /// Unwraps a 32-bit sequence number near the highest one seen.
     func relative(_ seq: UInt32) -> Int64 {
@@ -116,11 +118,9 @@ struct FlowState: Sendable {
     var up = DirectionState()
     var down = DirectionState()
     /// Data → ACK times of client data (ACKs from the server) and of server data (ACKs from the client).
-    var upAckSamples: [Int64] = []
-    var downAckSamples: [Int64] = []
+    var upAckSamples = SampleSet()
+    var downAckSamples = SampleSet()
     var resets = 0
-
-    static let maxSamples = 200_000
 
     init(first: TCPPacketInfo) {
         let clientIsSource = first.flags.contains(.syn) ? !first.flags.contains(.ack)
@@ -149,23 +149,19 @@ struct FlowState: Sendable {
             up.segmentSent(seq: seqStart, payloadLength: p.payloadLength, ts: p.timestampNs, idleGap: idleGap,
                            httpPrefix: p.httpPrefix)
             if p.flags.contains(.ack), let sample = down.acknowledged(p.ack, at: p.timestampNs) {
-                Self.record(sample, in: &downAckSamples)
+                downAckSamples.add(sample)
             }
         } else {
             down.segmentSent(seq: seqStart, payloadLength: p.payloadLength, ts: p.timestampNs, idleGap: idleGap,
                              httpPrefix: p.httpPrefix)
             if p.flags.contains(.ack), let sample = up.acknowledged(p.ack, at: p.timestampNs) {
-                Self.record(sample, in: &upAckSamples)
+                upAckSamples.add(sample)
             }
         }
     }
 
-    private static func record(_ sample: Int64, in samples: inout [Int64]) {
-        if samples.count < maxSamples { samples.append(sample) }
-    }
-
     /// Data → ACK samples of the dominant direction: its ACKs cross the path, whichever side captured.
-    var dataAckSamples: [Int64] { up.payloadBytes >= down.payloadBytes ? upAckSamples : downAckSamples }
+    var dataAckSamples: SampleSet { up.payloadBytes >= down.payloadBytes ? upAckSamples : downAckSamples }
 
     /// SYN → SYN-ACK plus SYN-ACK → ACK: one full RTT wherever the capture was taken (client side, server
     /// side or in between).
@@ -178,4 +174,25 @@ struct FlowState: Sendable {
 
     /// The direction carrying more payload (upload for replication traffic).
     var dominant: DirectionState { up.payloadBytes >= down.payloadBytes ? up : down }
+}
+
+/// RTT samples: the exact minimum, and every k-th sample (k doubling as the list fills) for the median, so
+/// memory stays at most `capacity` samples per flow direction.
+struct SampleSet: Sendable {
+    static let capacity = 4096
+    private(set) var minimum: Int64?
+    private(set) var kept: [Int64] = []
+    private var stride = 1
+    private var seen = 0
+
+    mutating func add(_ sample: Int64) {
+        minimum = min(minimum ?? sample, sample)
+        defer { seen += 1 }
+        guard seen % stride == 0 else { return }
+        kept.append(sample)
+        if kept.count >= Self.capacity {
+            kept = kept.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+            stride *= 2
+        }
+    }
 }

@@ -44,7 +44,9 @@ public final class PcapExporter {
 
     private struct Slot {
         var track: ConnectionTrack
+        /// Internal key: the connection's open order (1, 2, ...); ties in time go to the older connection.
         var order: Int
+        var callerID: Int
         var version = 0
     }
 
@@ -53,7 +55,10 @@ public final class PcapExporter {
     public let snaplen: Int
     public let mss: Int
     private let writer: PcapFileWriter
+    /// Connections with packets still to write, by internal key (`Slot.order`).
     private var slots: [Int: Slot] = [:]
+    /// Caller id → internal key of its newest connection (an id may be reopened once reset or closed).
+    private var current: [Int: Int] = [:]
     private var filteredOut: Set<Int> = []
     private var heap = Heap<Entry>()
     private var lastAt: Int64 = 0
@@ -81,9 +86,11 @@ public final class PcapExporter {
     public func openConnection(_ id: Int, client: IPv4Endpoint, server: IPv4Endpoint, at: Int64,
                                rttNanos: Int64) throws {
         try advance(to: at, call: "openConnection(\(id))")
-        guard slots[id] == nil, !filteredOut.contains(id) else {
+        if let key = current[id], let slot = slots[key], !slot.track.ended {
             throw PcapError.invalidCall("openConnection: connection \(id) is already open")
         }
+        filteredOut.remove(id)
+        current[id] = nil
         guard rttNanos >= 0 else { throw PcapError.invalidCall("openConnection(\(id)): rttNanos < 0") }
         if let clientFilter, !clientFilter.contains(client.address) {
             filteredOut.insert(id)
@@ -91,9 +98,10 @@ public final class PcapExporter {
         }
         opened += 1
         let isn = UInt32(truncatingIfNeeded: (UInt64(bitPattern: Int64(id)) &+ 1) &* 0x9E37_79B9_7F4A_7C15 >> 32)
-        slots[id] = Slot(track: ConnectionTrack(client: client, server: server, at: at, rttNanos: rttNanos,
-                                                mss: mss, isn: isn), order: opened)
-        touch(id)
+        slots[opened] = Slot(track: ConnectionTrack(client: client, server: server, at: at, rttNanos: rttNanos,
+                                                    mss: mss, isn: isn), order: opened, callerID: id)
+        current[id] = opened
+        touch(opened)
     }
 
     /// The client sends an HTTP request at `at`: the request line and headers (padded with an `X-Pad`
@@ -102,7 +110,9 @@ public final class PcapExporter {
     public func request(_ id: Int, at: Int64, method: String, path: String, headerBytes: Int, bodyBytes: Int64,
                         rateSegments: [RateSegment]) throws {
         try advance(to: at, call: "request(\(id))")
-        guard let host = try liveSlot(id, call: "request")?.track.server.description else { return }
+        guard let key = try liveKey(id, call: "request"), let host = slots[key]?.track.server.description else {
+            return
+        }
         guard bodyBytes >= 0 else { throw PcapError.invalidCall("request(\(id)): bodyBytes < 0") }
         if bodyBytes > 0, let problem = BodyPacer.problem(with: rateSegments) {
             throw PcapError.invalidCall("request(\(id)): \(problem)")
@@ -110,8 +120,8 @@ public final class PcapExporter {
         let header = HTTPText.requestHeader(method: method, path: path, host: host,
                                             contentLength: bodyBytes, paddedTo: headerBytes)
         let rates = bodyBytes > 0 ? rateSegments : [RateSegment(startNs: at, endNs: at, bitsPerSecond: 1)]
-        slots[id]?.track.requestSent(at: at, header: header, bodyBytes: bodyBytes, rates: rates)
-        touch(id)
+        slots[key]?.track.requestSent(at: at, header: header, bodyBytes: bodyBytes, rates: rates)
+        touch(key)
     }
 
     /// The HTTP status line reaches the client at `at`.
@@ -152,24 +162,27 @@ public final class PcapExporter {
 
     private func update(_ id: Int, at: Int64, call: String, _ change: (inout ConnectionTrack) -> Void) throws {
         try advance(to: at, call: "\(call)(\(id))")
-        guard try liveSlot(id, call: call) != nil else { return }
-        if let index = slots.index(forKey: id) { change(&slots.values[index].track) }
-        touch(id)
+        guard let key = try liveKey(id, call: call) else { return }
+        if let index = slots.index(forKey: key) { change(&slots.values[index].track) }
+        touch(key)
     }
 
-    private func liveSlot(_ id: Int, call: String) throws -> Slot? {
+    /// The internal key of caller connection `id`, nil if the VM filter dropped it.
+    private func liveKey(_ id: Int, call: String) throws -> Int? {
         if filteredOut.contains(id) { return nil }
-        guard let slot = slots[id] else { throw PcapError.invalidCall("\(call): unknown connection \(id)") }
-        guard !slot.track.ended else { throw PcapError.invalidCall("\(call): connection \(id) was reset or closed") }
-        return slot
+        guard let key = current[id], let ended = slots[key]?.track.ended else {
+            throw PcapError.invalidCall("\(call): unknown connection \(id)")
+        }
+        guard !ended else { throw PcapError.invalidCall("\(call): connection \(id) was reset or closed") }
+        return key
     }
 
     /// Invalidates the connection's heap entry and pushes a fresh one for its next packet.
-    private func touch(_ id: Int) {
-        slots[id]?.version += 1
-        guard let slot = slots[id] else { return }
+    private func touch(_ key: Int) {
+        slots[key]?.version += 1
+        guard let slot = slots[key] else { return }
         if let ts = slot.track.nextTime {
-            heap.insert(Entry(ts: ts, order: slot.order, id: id, version: slot.version))
+            heap.insert(Entry(ts: ts, order: slot.order, id: key, version: slot.version))
         }
     }
 
@@ -186,6 +199,7 @@ public final class PcapExporter {
                 heap.insert(Entry(ts: next, order: slot.order, id: top.id, version: slot.version))
             } else if slot.track.ended {
                 slots[top.id] = nil
+                if current[slot.callerID] == top.id { current[slot.callerID] = nil }
             }
             emit(ts: ts, segment: segment, client: slot.track.client, server: slot.track.server)
         }

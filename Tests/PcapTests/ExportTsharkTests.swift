@@ -128,15 +128,27 @@ import Testing
         #expect(report.primary?.connections == 2)  // A and C are on 10.0.0.1
     }
 
-    @Test func callsOutOfTimeOrderAreRejected() throws {
-        let pcap = try PcapExporter(path: TestSupport.temporaryPath("order.pcap"))
-        try pcap.openConnection(1, client: SyntheticTrace.clientA, server: SyntheticTrace.server, at: 10, rttNanos: 5)
+    @Test func contractViolationsAreRejectedAndResetIdsCanReopen() throws {
+        let path = TestSupport.temporaryPath("order.pcap")
+        let pcap = try PcapExporter(path: path)
+        let (a, server) = (SyntheticTrace.clientA, SyntheticTrace.server)
+        try pcap.openConnection(1, client: a, server: server, at: 10, rttNanos: 5)
+        #expect(throws: PcapError.self) { try pcap.response(1, at: 9, status: 200) }
+        #expect(throws: PcapError.self) { try pcap.response(2, at: 20, status: 200) }
+        #expect(throws: PcapError.self) { try pcap.openConnection(1, client: a, server: server, at: 20, rttNanos: 5) }
         #expect(throws: PcapError.self) {
-            try pcap.response(1, at: 9, status: 200)
+            try pcap.request(1, at: 20, method: "PUT", path: "/", headerBytes: 0, bodyBytes: 10, rateSegments: [])
         }
-        #expect(throws: PcapError.self) {
-            try pcap.response(2, at: 20, status: 200)
-        }
+        // Failover: reset and reconnect under the same id at the same instant, from a new port.
+        try pcap.reset(1, at: 30)
+        #expect(throws: PcapError.self) { try pcap.response(1, at: 30, status: 200) }
+        var b = a
+        b.port += 1
+        try pcap.openConnection(1, client: b, server: server, at: 30, rttNanos: 5)
+        try pcap.close(1, at: 40)
         try pcap.finish()
+        let report = try Calibration.analyze(path: path)
+        #expect(report.primary?.connections == 2)
+        #expect(report.primary?.flows.map(\.client.port) == [a.port, b.port])
     }
 }
