@@ -134,8 +134,12 @@ struct FlowState: Sendable {
 
     /// Feeds one packet of this flow.
     /// - Complexity: amortized O(1) (+ HTTP header parsing for request starts).
-    mutating func packetSeen(_ p: TCPPacketInfo, idleGap: Int64) {
-        lastTs = max(lastTs, p.timestampNs)
+    mutating func packetSeen(_ packet: TCPPacketInfo, idleGap: Int64) {
+        // Time never runs backwards within a flow (a reordered capture gets the flow's latest time), so
+        // bursts are disjoint and ordered and their lengths sum to at most the flow's span.
+        var p = packet
+        p.timestampNs = max(packet.timestampNs, lastTs)
+        lastTs = p.timestampNs
         let fromClient = p.source == client
         if p.flags.contains(.syn) {
             if !p.flags.contains(.ack), fromClient, synTs == nil { synTs = p.timestampNs }

@@ -50,6 +50,9 @@ public final class PcapExporter {
         var version = 0
     }
 
+    /// Latest `at` and largest RTT accepted (2^61 ns, 73 years), so packet times cannot overflow.
+    static let maxTime: Int64 = 1 << 61
+
     public let window: ClosedRange<Int64>?
     public let clientFilter: Set<IPv4Address>?
     public let snaplen: Int
@@ -91,7 +94,9 @@ public final class PcapExporter {
         }
         filteredOut.remove(id)
         current[id] = nil
-        guard rttNanos >= 0 else { throw PcapError.invalidCall("openConnection(\(id)): rttNanos < 0") }
+        guard rttNanos >= 0, rttNanos <= Self.maxTime else {
+            throw PcapError.invalidCall("openConnection(\(id)): rttNanos \(rttNanos) is not in 0...2^61")
+        }
         if let clientFilter, !clientFilter.contains(client.address) {
             filteredOut.insert(id)
             return
@@ -152,6 +157,7 @@ public final class PcapExporter {
     // MARK: internals
 
     private func advance(to at: Int64, call: String) throws {
+        guard at <= Self.maxTime else { throw PcapError.invalidCall("\(call) at \(at) ns is beyond 2^61 ns") }
         guard at >= lastAt else {
             throw PcapError.invalidCall("\(call) at \(at) ns is earlier than the previous call at \(lastAt) ns; "
                 + "calls must come in non-decreasing time")

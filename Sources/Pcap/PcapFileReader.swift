@@ -17,6 +17,8 @@ final class PcapFileReader {
         var offset: Int64
     }
 
+    static let maxSeconds: Int64 = (1 << 62) / 1_000_000_000 - 1
+
     let path: String
     let linkType: Int32
     private let handle: OpaquePointer
@@ -51,7 +53,9 @@ final class PcapFileReader {
                 throw PcapError.corruptFile(file: path, packetIndex: index, byteOffset: offset, reason: reason)
             }
             let h = header.pointee
-            let ts = Int64(h.ts.tv_sec) &* 1_000_000_000 &+ Int64(h.ts.tv_usec)
+            // Clamped to [0, 2^62] ns (year 2116) so differences and sums of spans cannot overflow.
+            let seconds = min(max(Int64(h.ts.tv_sec), 0), Self.maxSeconds)
+            let ts = seconds * 1_000_000_000 + min(max(Int64(h.ts.tv_usec), 0), 999_999_999)
             let record = Record(index: index, timestampNs: ts, wireLength: Int(h.len),
                                 bytes: UnsafeRawBufferPointer(start: data, count: Int(h.caplen)), offset: offset)
             try body(record)

@@ -56,7 +56,7 @@ struct BodyPacer: Sendable {
                 let capacity = (end - cursor) * r.bitsPerSecond / 1e9
                 if capacity >= left {
                     cursor += left / r.bitsPerSecond * 1e9
-                    return Int64(cursor.rounded())
+                    return Self.nanos(cursor)
                 }
                 left -= capacity
             }
@@ -64,6 +64,9 @@ struct BodyPacer: Sendable {
             index += 1
         }
         cursor += left / fallbackBitsPerSecond * 1e9
-        return Int64(cursor.rounded())
+        return Self.nanos(cursor)
     }
+
+    /// Rounds to ns, saturating at 2^62 ns (146 years) for absurdly slow rates instead of trapping.
+    private static func nanos(_ t: Double) -> Int64 { Int64(min(t.rounded(), 4.6e18)) }
 }

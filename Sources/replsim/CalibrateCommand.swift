@@ -28,7 +28,7 @@ struct CalibrateCommand: ParsableCommand {
     var maxFlows: Int = 20
 
     func validate() throws {
-        guard idleGapMs > 0, idleGapMs.isFinite else { throw ValidationError("--idle-gap-ms must be > 0") }
+        guard idleGapMs > 0, idleGapMs <= 1e9 else { throw ValidationError("--idle-gap-ms must be in (0, 1e9]") }
         guard maxFlows >= 0 else { throw ValidationError("--max-flows must be >= 0") }
     }
 

@@ -101,13 +101,21 @@ enum Loopback {
         Array("PUT /chunk/\(index) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Length: \(bodyBytes)\r\n\r\n".utf8)
     }
 
-    /// One upload connection: `requests` PUTs of `bodyBytes` each, waiting for every response; returns the
-    /// bytes written (headers included). The body goes out in 64 KiB writes paced at `bitsPerSecond`: write
+    /// What one upload connection did, as the client saw it.
+    struct Upload: Sendable {
+        var localPort: UInt16
+        /// Bytes written, headers included.
+        var written: Int
+        var firstWrite: ContinuousClock.Instant
+        var lastWrite: ContinuousClock.Instant
+    }
+
+    /// One upload connection: `requests` PUTs of `bodyBytes` each, waiting for every response. The body goes out in 64 KiB writes paced at `bitsPerSecond`: write
     /// k of a request is due k × (64 KiB / rate) after the first (a traffic shaper, not a wait for an event;
     /// a late write is sent at once, so the schedule catches up).
     /// After connecting it leaves `connected` and waits for `go`, so all clients start sending together.
     static func upload(port: UInt16, requests: Int, bodyBytes: Int, bitsPerSecond: Double,
-                       connected: DispatchGroup, go: DispatchSemaphore) throws -> Int {
+                       connected: DispatchGroup, go: DispatchSemaphore) throws -> Upload {
         let fd: Int32
         do {
             fd = try connect(port: port)
@@ -117,11 +125,18 @@ enum Loopback {
         }
         defer { close(fd) }
         connected.leave()
+        var local = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
         go.wait()
         let chunk = [UInt8](repeating: 0x5A, count: 1 << 16)
         let interval = Duration.nanoseconds(Int64(Double(chunk.count * 8) / bitsPerSecond * 1e9))
         let clock = ContinuousClock()
         var written = 0
+        let firstWrite = clock.now
+        var lastWrite = firstWrite
         for i in 0..<requests {
             let head = requestHead(port: port, index: i, bodyBytes: bodyBytes)
             try sendAll(fd, head)
@@ -138,13 +153,15 @@ enum Loopback {
                 try sendAll(fd, Array(chunk.prefix(n)))
                 sent += n
                 k += 1
+                lastWrite = clock.now
             }
             written += head.count + bodyBytes
             guard let response = try readHead(fd), response.hasPrefix("HTTP/1.1 201") else {
                 throw SocketError("response")
             }
         }
-        return written
+        return Upload(localPort: UInt16(bigEndian: local.sin_port), written: written, firstWrite: firstWrite,
+                      lastWrite: lastWrite)
     }
 }
 
