@@ -57,19 +57,21 @@ enum FrameBuilder {
         let wire = headers + segment.payloadLength
         let captured = min(wire, max(headers + segment.payload.count, snaplen))
         out.removeAll(keepingCapacity: true)
-        // Ethernet II
-        out += segment.fromClient ? mac(0x00, server.address) : mac(0x01, client.address)
-        out += segment.fromClient ? mac(0x01, client.address) : mac(0x00, server.address)
-        out += [0x08, 0x00]
+        out.reserveCapacity(captured)
+        // Ethernet II: destination, source, EtherType IPv4
+        appendMAC(segment.fromClient ? 0x00 : 0x01, segment.fromClient ? server.address : client.address, to: &out)
+        appendMAC(segment.fromClient ? 0x01 : 0x00, segment.fromClient ? client.address : server.address, to: &out)
+        append16(0x0800, to: &out)
         // IPv4
         let ipStart = out.count
         let totalLength = UInt16(ipv4Header + tcpHeader + options + segment.payloadLength)
-        out += [0x45, 0x00]
+        append16(0x4500, to: &out)
         append16(totalLength, to: &out)
         append16(ipID, to: &out)
-        out += [0x40, 0x00, 64, 6, 0, 0]  // DF, TTL 64, TCP, checksum placeholder
-        out += src.address.octets
-        out += dst.address.octets
+        append32(0x4000_4006, to: &out)  // DF, TTL 64, protocol TCP
+        append16(0, to: &out)  // checksum placeholder
+        append32(src.address.value, to: &out)
+        append32(dst.address.value, to: &out)
         let checksum = ipChecksum(out[ipStart..<(ipStart + ipv4Header)])
         out[ipStart + 10] = UInt8(checksum >> 8)
         out[ipStart + 11] = UInt8(checksum & 0xFF)
@@ -78,13 +80,14 @@ enum FrameBuilder {
         append16(dst.port, to: &out)
         append32(segment.seq, to: &out)
         append32(segment.ack, to: &out)
-        out += [UInt8((tcpHeader + options) / 4) << 4, segment.flags.rawValue]
+        out.append(UInt8((tcpHeader + options) / 4) << 4)
+        out.append(segment.flags.rawValue)
         append16(segment.flags.contains(.syn) ? 65535 : 16384, to: &out)  // 16384 << 7 = 2 MiB window
-        out += [0, 0, 0, 0]  // checksum (not computed), urgent pointer
+        append32(0, to: &out)  // checksum (not computed), urgent pointer
         if let mss = segment.mssOption {
-            out += [2, 4]
+            append16(0x0204, to: &out)  // MSS option
             append16(mss, to: &out)
-            out += [1, 3, 3, 7]  // NOP, window scale 7
+            append32(0x0103_0307, to: &out)  // NOP, window scale 7
         }
         let payloadRoom = captured - out.count
         if payloadRoom > 0 {
@@ -93,14 +96,20 @@ enum FrameBuilder {
         }
     }
 
-    private static func mac(_ role: UInt8, _ address: IPv4Address) -> [UInt8] { [0x02, role] + address.octets }
+    private static func appendMAC(_ role: UInt8, _ address: IPv4Address, to out: inout [UInt8]) {
+        out.append(0x02)
+        out.append(role)
+        append32(address.value, to: &out)
+    }
 
     private static func append16(_ v: UInt16, to out: inout [UInt8]) {
-        out += [UInt8(v >> 8), UInt8(v & 0xFF)]
+        out.append(UInt8(v >> 8))
+        out.append(UInt8(v & 0xFF))
     }
 
     private static func append32(_ v: UInt32, to out: inout [UInt8]) {
-        out += [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]
+        append16(UInt16(v >> 16), to: &out)
+        append16(UInt16(v & 0xFFFF), to: &out)
     }
 
     /// RFC 1071 one's-complement checksum over an even number of bytes.

@@ -110,7 +110,8 @@ enum Loopback {
         var lastWrite: ContinuousClock.Instant
     }
 
-    /// One upload connection: `requests` PUTs of `bodyBytes` each, waiting for every response. The body goes out in 64 KiB writes paced at `bitsPerSecond`: write
+    /// One upload connection: `requests` PUTs of `bodyBytes` each, waiting for every response.
+    /// The body goes out in 64 KiB writes paced at `bitsPerSecond`: write
     /// k of a request is due k × (64 KiB / rate) after the first (a traffic shaper, not a wait for an event;
     /// a late write is sent at once, so the schedule catches up).
     /// After connecting it leaves `connected` and waits for `go`, so all clients start sending together.

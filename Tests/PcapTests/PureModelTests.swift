@@ -37,7 +37,9 @@ import Testing
         while let p = track.popNext() { packets.append(p) }
         track.closeSent(at: 5000)
         while let p = track.popNext() { packets.append(p) }
-        let summary = packets.map { ts, s in "\(ts) \(s.fromClient ? "c" : "s") \(s.flags.rawValue) \(s.payloadLength)" }
+        let summary = packets.map { ts, s in
+            "\(ts) \(s.fromClient ? "c" : "s") \(s.flags.rawValue) \(s.payloadLength)"
+        }
         #expect(summary == [
             "0 c 2 0", "100 s 18 0", "100 c 16 0",  // SYN, SYN-ACK, ACK
             "100 c 16 10", "1100 c 16 1000", "1200 s 16 0",  // header, body 1, ACK of 2 segments one RTT later
