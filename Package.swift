@@ -58,7 +58,11 @@ targets += [
 // MARK: - Pcap: libpcap (system library): export, capture, calibrate
 targets += [
     .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
-    .target(name: "Pcap", dependencies: ["CPcap"]),
+    .target(name: "Pcap", dependencies: [
+        "CPcap",
+        .product(name: "HeapModule", package: "swift-collections"),
+        .product(name: "DequeModule", package: "swift-collections"),
+    ]),
     .testTarget(name: "PcapTests", dependencies: ["Pcap"]),
 ]
 

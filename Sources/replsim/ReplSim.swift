@@ -6,6 +6,8 @@ struct ReplSim: ParsableCommand {
         commandName: "replsim",
         abstract: "Simulate and measure disaster-recovery replication to cloud storage.",
         version: "0.1.0",
-        subcommands: [Run.self, Sweep.self, Report.self, Check.self, Validate.self]
+        subcommands: [
+            Run.self, Sweep.self, Report.self, Check.self, Validate.self, CalibrateCommand.self,
+        ]
     )
 }

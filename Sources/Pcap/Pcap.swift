@@ -1,1 +1,0 @@
-// Pcap — placeholder; see docs/architecture.md.

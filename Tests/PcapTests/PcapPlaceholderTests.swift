@@ -1,4 +1,0 @@
-import Testing
-@testable import Pcap
-
-@Test func PcapModuleBuilds() { #expect(Bool(true)) }
