@@ -5,6 +5,7 @@ struct ReplSim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replsim",
         abstract: "Simulate and measure disaster-recovery replication to cloud storage.",
-        version: "0.1.0"
+        version: "0.1.0",
+        subcommands: [Serve.self]
     )
 }

@@ -1,0 +1,45 @@
+import Compression
+import Crypto
+
+/// MD5 and CRC-64 of a request body, computed as it arrives, and their check against the request's headers.
+struct Digests: Sendable {
+    private var md5 = Insecure.MD5()
+    private(set) var crc64 = CRC64()
+    private var finished: [UInt8]?
+
+    mutating func update(_ bytes: [UInt8]) {
+        md5.update(data: bytes)
+        crc64.update(bytes)
+    }
+
+    /// The MD5 of everything fed (finalizes a copy; feeding may continue).
+    var md5Bytes: [UInt8] { Array(md5.finalize()) }
+
+    /// 400 Md5Mismatch / Crc64Mismatch when `Content-MD5` / `x-ms-content-crc64` disagree with the body;
+    /// 400 InvalidHeaderValue when either header is not base64 of the right length.
+    func verify(_ request: BlobRequest) throws {
+        if let sent = request.header("content-md5") {
+            guard let bytes = decodeBase64(sent), bytes.count == 16 else {
+                throw BlobServiceError(.invalidHeaderValue, "Content-MD5 '\(sent)' is not base64 of 16 bytes")
+            }
+            let computed = md5Bytes
+            guard bytes == computed else {
+                throw BlobServiceError(
+                    .md5Mismatch,
+                    "The MD5 value specified in the request did not match with the MD5 value calculated by the server. "
+                        + "Sent \(sent), calculated \(encodeBase64(computed)).")
+            }
+        }
+        if let sent = request.header("x-ms-content-crc64") {
+            guard let value = CRC64.parseHeaderValue(sent) else {
+                throw BlobServiceError(.invalidHeaderValue, "x-ms-content-crc64 '\(sent)' is not base64 of 8 bytes")
+            }
+            guard value == crc64.value else {
+                throw BlobServiceError(
+                    .crc64Mismatch,
+                    "The CRC64 value specified in the request did not match with the CRC64 value calculated by the "
+                        + "server. Sent \(sent), calculated \(crc64.headerValue).")
+            }
+        }
+    }
+}
