@@ -39,7 +39,7 @@ extension BlobResponder {
                 throw BlobServiceError(
                     .invalidHeaderValue, "body has \(body.count) bytes but the page range has \(length)")
             }
-            var digests = Digests()
+            var digests = Digests(for: parsed)
             digests.update(body)
             try digests.verify(parsed)
             let properties = try await blocking {
@@ -91,8 +91,8 @@ extension BlobResponder {
             guard store.containerExists(parsed.container) else {
                 throw BlobServiceError(.containerNotFound, "The specified container does not exist.")
             }
-            let (temp, size, digests) = try await receiveToTempFile(parsed, request: request)
-            let md5 = parsed.header("x-ms-blob-content-md5") ?? encodeBase64(digests.md5Bytes)
+            let (temp, size, digests) = try await receiveToTempFile(parsed, request: request, alwaysMD5: true)
+            let md5 = parsed.header("x-ms-blob-content-md5") ?? digests.md5Bytes.map(encodeBase64)
             let properties = try await blocking {
                 do {
                     return try store.commitBlockBlob(container: parsed.container, blob: blob, tempPath: temp,
@@ -160,7 +160,9 @@ extension BlobResponder {
 
     /// Streams the body into a new temp file, hashing as it goes; verifies Content-MD5 / x-ms-content-crc64 and
     /// fsyncs (with `syncWrites`). The temp file is removed on any failure.
-    func receiveToTempFile(_ parsed: BlobRequest, request: Request) async throws -> (String, Int64, Digests) {
+    func receiveToTempFile(_ parsed: BlobRequest, request: Request, alwaysMD5: Bool = false) async throws
+        -> (String, Int64, Digests)
+    {
         let limit = profile.effectiveMaxPutBlobBytes
         if let declared = try parsed.contentLength(), declared > limit {
             throw BlobServiceError(.requestBodyTooLarge, "The request body is larger than \(limit) bytes.")
@@ -168,7 +170,7 @@ extension BlobResponder {
         let temp = store.makeTempPath()
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw BlobStoreError(path: temp, problem: "cannot create temp file") }
-        var digests = Digests()
+        var digests = Digests(for: parsed, alwaysMD5: alwaysMD5)
         var size: Int64 = 0
         do {
             for try await buffer in request.body {
@@ -205,13 +207,11 @@ extension BlobResponder {
         return Response(status: .created, headers: headers)
     }
 
-    /// `Content-MD5` always (the service returns it for writes), `x-ms-content-crc64` when the client sent one.
+    /// `Content-MD5` / `x-ms-content-crc64` of the body, for the digests computed (see ``Digests``).
     func digestHeaders(_ digests: Digests, parsed: BlobRequest) -> HTTPFields {
         var headers: HTTPFields = [:]
-        headers[HTTPField.Name("Content-MD5")!] = encodeBase64(digests.md5Bytes)
-        if parsed.header("x-ms-content-crc64") != nil {
-            headers[HTTPField.Name("x-ms-content-crc64")!] = digests.crc64.headerValue
-        }
+        if let md5 = digests.md5Bytes { headers[HTTPField.Name("Content-MD5")!] = encodeBase64(md5) }
+        if let crc = digests.crc64 { headers[HTTPField.Name("x-ms-content-crc64")!] = crc.headerValue }
         return headers
     }
 }

@@ -100,6 +100,11 @@ public struct BlobResponder: HTTPResponder {
         case ("PUT", "container", nil):
             try await blocking { try store.createContainer(parsed.container) }
             return Response(status: .created, headers: [.eTag: "\"0x0\""])
+        case ("GET", "container", nil), ("HEAD", "container", nil):
+            guard store.containerExists(parsed.container) else {
+                throw BlobServiceError(.containerNotFound, "The specified container does not exist.")
+            }
+            return Response(status: .ok, headers: [.eTag: "\"0x0\"", .contentLength: "0"])
         case ("PUT", nil, "page"):
             return try await putPage(parsed, request: request)
         case ("PUT", nil, "block"):
