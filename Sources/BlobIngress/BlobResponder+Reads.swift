@@ -57,7 +57,7 @@ extension BlobResponder {
                 let bytes = try await threadPool.runIfActive {
                     try store.read(container: container, blob: blob, offset: at, length: count)
                 }
-                try await writer.write(ByteBuffer(bytes: bytes))
+                try await writer.write(bytes)
                 offset += Int64(count)
             }
             try await writer.finish(nil)
@@ -71,8 +71,8 @@ extension BlobResponder {
 /// This server keeps one file per block ID, so the three element kinds name the same block.
 enum BlockListXML {
     /// - Throws: 400 InvalidXmlDocument when the body is not a `BlockList` of those elements.
-    static func parse(_ body: [UInt8]) throws -> [String] {
-        let text = String(decoding: body, as: UTF8.self)
+    static func parse(_ body: ByteBuffer) throws -> [String] {
+        let text = String(buffer: body)
         guard let open = text.range(of: "<BlockList>"), let close = text.range(of: "</BlockList>"),
               open.upperBound <= close.lowerBound
         else {

@@ -34,13 +34,13 @@ extension BlobResponder {
                 throw BlobServiceError(
                     .invalidHeaderValue, "Content-Length \(declared ?? 0) does not match the page range length \(length)")
             }
-            let body = try await collect(request, limit: profile.effectiveMaxPutPageBytes)
-            guard body.count == Int(length) else {
+            let body = try await collect(request, limit: profile.effectiveMaxPutPageBytes, expected: Int(length))
+            guard body.readableBytes == Int(length) else {
                 throw BlobServiceError(
-                    .invalidHeaderValue, "body has \(body.count) bytes but the page range has \(length)")
+                    .invalidHeaderValue, "body has \(body.readableBytes) bytes but the page range has \(length)")
             }
             var digests = Digests(for: parsed)
-            digests.update(body)
+            body.withUnsafeReadableBytes { digests.update($0) }
             try digests.verify(parsed)
             let properties = try await blocking {
                 try store.writePages(container: parsed.container, blob: blob, offset: range.start, length: length,
@@ -147,15 +147,21 @@ extension BlobResponder {
     // MARK: bodies
 
     /// Collects the whole body, at most `limit` bytes (413 RequestBodyTooLarge beyond).
-    func collect(_ request: Request, limit: Int) async throws -> [UInt8] {
-        var out: [UInt8] = []
+    /// - Complexity: one copy of the body into a single buffer (none when it arrived in one piece).
+    func collect(_ request: Request, limit: Int, expected: Int = 0) async throws -> ByteBuffer {
+        var out: ByteBuffer?
         for try await buffer in request.body {
-            guard out.count + buffer.readableBytes <= limit else {
+            guard (out?.readableBytes ?? 0) + buffer.readableBytes <= limit else {
                 throw BlobServiceError(.requestBodyTooLarge, "The request body is larger than \(limit) bytes.")
             }
-            out.append(contentsOf: buffer.readableBytesView)
+            if out == nil {
+                out = buffer
+            } else {
+                out!.reserveCapacity(minimumWritableBytes: Swift.max(buffer.readableBytes, expected - out!.readableBytes))
+                out!.writeImmutableBuffer(buffer)
+            }
         }
-        return out
+        return out ?? ByteBuffer()
     }
 
     /// Streams the body into a new temp file, hashing as it goes; verifies Content-MD5 / x-ms-content-crc64 and
@@ -177,10 +183,11 @@ extension BlobResponder {
                 guard size + Int64(buffer.readableBytes) <= Int64(limit) else {
                     throw BlobServiceError(.requestBodyTooLarge, "The request body is larger than \(limit) bytes.")
                 }
-                let bytes = Array(buffer.readableBytesView)
-                digests.update(bytes)
-                try FileIO.writeAll(fd: fd, path: temp, offset: size, bytes: bytes)
-                size += Int64(bytes.count)
+                try buffer.withUnsafeReadableBytes { bytes in
+                    digests.update(bytes)
+                    try FileIO.writeAll(fd: fd, path: temp, offset: size, bytes: bytes)
+                }
+                size += Int64(buffer.readableBytes)
             }
             try digests.verify(parsed)
             if store.syncWrites {

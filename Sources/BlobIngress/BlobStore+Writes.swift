@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 extension BlobStore {
     /// Creates (or replaces with zeros) a page blob of `size` bytes; `size` must be a multiple of 512.
@@ -23,7 +24,7 @@ extension BlobStore {
 
     /// Writes `bytes` at `offset` of a page blob (update), or zeros when `bytes` is nil (clear) over `length`.
     /// The range must be 512-aligned and inside the blob (checked here against the current size).
-    public func writePages(container: String, blob: String, offset: Int64, length: Int64, bytes: [UInt8]?) throws
+    public func writePages(container: String, blob: String, offset: Int64, length: Int64, bytes: ByteBuffer?) throws
         -> BlobProperties
     {
         let path = try lock.withLock { () -> String in
@@ -39,8 +40,8 @@ extension BlobStore {
             }
             return dataPath(container, blob)
         }
-        try FileIO.pwrite(path: path, offset: offset, bytes: bytes ?? [UInt8](repeating: 0, count: Int(length)),
-                          sync: syncWrites)
+        let data = bytes ?? ByteBuffer(repeating: 0, count: Int(length))
+        try data.withUnsafeReadableBytes { try FileIO.pwrite(path: path, offset: offset, bytes: $0, sync: syncWrites) }
         return try lock.withLock {
             // The blob may have been deleted meanwhile; then this write went to an unlinked file.
             let properties = try lookup(container, blob)

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NIOConcurrencyHelpers
 
 /// Durable blob storage under one data directory. Blocking (POSIX I/O): call it off the event loops and off
@@ -99,9 +100,11 @@ public final class BlobStore: @unchecked Sendable {
     }
 
     /// Reads `length` bytes at `offset` (the caller clamps to the blob's size); holes read as zeros.
-    public func read(container: String, blob: String, offset: Int64, length: Int) throws -> [UInt8] {
+    public func read(container: String, blob: String, offset: Int64, length: Int) throws -> ByteBuffer {
         let path = lock.withLock { dataPath(container, blob) }
-        return try FileIO.pread(path: path, offset: offset, length: length)
+        var buffer = ByteBuffer(repeating: 0, count: length)
+        try buffer.withUnsafeMutableReadableBytes { try FileIO.pread(path: path, offset: offset, into: $0) }
+        return buffer
     }
 
     // Caller holds `lock`.

@@ -16,8 +16,8 @@ struct Digests: Sendable {
         crc = request.header("x-ms-content-crc64") != nil ? CRC64() : nil
     }
 
-    mutating func update(_ bytes: [UInt8]) {
-        md5?.update(data: bytes)
+    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        md5?.update(bufferPointer: bytes)
         crc?.update(bytes)
     }
 

@@ -32,7 +32,7 @@ enum FileIO {
     }
 
     /// Writes all of `bytes` at `offset`, then fsyncs when asked.
-    static func pwrite(path: String, offset: Int64, bytes: [UInt8], sync: Bool) throws {
+    static func pwrite(path: String, offset: Int64, bytes: UnsafeRawBufferPointer, sync: Bool) throws {
         let fd = open(path, O_WRONLY)
         guard fd >= 0 else { throw failure(path, "open for write") }
         defer { close(fd) }
@@ -40,39 +40,43 @@ enum FileIO {
         if sync && fdatasync(fd) != 0 { throw failure(path, "fdatasync") }
     }
 
-    static func writeAll(fd: Int32, path: String, offset: Int64, bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = Glibc.pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(offset) + off_t(done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw failure(path, "pwrite")
-                }
-                done += n
+    static func writeAll(fd: Int32, path: String, offset: Int64, bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress else { return }
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.pwrite(fd, base + done, bytes.count - done, off_t(offset) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure(path, "pwrite")
             }
+            done += n
         }
     }
 
     /// Reads `length` bytes at `offset`; bytes past the end of the file read as zeros.
     static func pread(path: String, offset: Int64, length: Int) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: length)
+        try out.withUnsafeMutableBytes { try pread(path: path, offset: offset, into: $0) }
+        return out
+    }
+
+    /// Fills `raw` from `offset`; bytes past the end of the file read as zeros (`raw` must start zeroed).
+    static func pread(path: String, offset: Int64, into raw: UnsafeMutableRawBufferPointer) throws {
+        let length = raw.count
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw failure(path, "open for read") }
         defer { close(fd) }
-        var out = [UInt8](repeating: 0, count: length)
-        try out.withUnsafeMutableBytes { raw in
-            var done = 0
-            while done < length {
-                let n = Glibc.pread(fd, raw.baseAddress! + done, length - done, off_t(offset) + off_t(done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw failure(path, "pread")
-                }
-                if n == 0 { break }
-                done += n
+        guard let base = raw.baseAddress else { return }
+        var done = 0
+        while done < length {
+            let n = Glibc.pread(fd, base + done, length - done, off_t(offset) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure(path, "pread")
             }
+            if n == 0 { break }
+            done += n
         }
-        return out
     }
 
     /// A new file of `size` bytes with no data blocks (reads as zeros).
@@ -89,7 +93,7 @@ enum FileIO {
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw failure(temp, "create") }
         do {
-            try writeAll(fd: fd, path: temp, offset: 0, bytes: data)
+            try data.withUnsafeBytes { try writeAll(fd: fd, path: temp, offset: 0, bytes: $0) }
             if sync && fsync(fd) != 0 { throw failure(temp, "fsync") }
         } catch {
             close(fd)
@@ -115,7 +119,7 @@ enum FileIO {
             while at < size {
                 let piece = Swift.min(8 << 20, size - at)
                 let bytes = try pread(path: source, offset: Int64(at), length: piece)
-                try writeAll(fd: fd, path: path, offset: offset, bytes: bytes)
+                try bytes.withUnsafeBytes { try writeAll(fd: fd, path: path, offset: offset, bytes: $0) }
                 at += piece
                 offset += Int64(piece)
             }
