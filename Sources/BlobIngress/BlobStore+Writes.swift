@@ -18,7 +18,7 @@ extension BlobStore {
             let properties = BlobProperties(
                 name: blob, kind: .pageBlob, contentLength: size, etagCounter: 0, lastModified: 0,
                 contentType: contentType, contentMD5: nil, committedBlocks: nil)
-            return try record(properties, container: container, sync: syncWrites)
+            return try record(properties, container: container, syncDirectory: true)
         }
     }
 
@@ -45,7 +45,7 @@ extension BlobStore {
         return try lock.withLock {
             // The blob may have been deleted meanwhile; then this write went to an unlinked file.
             let properties = try lookup(container, blob)
-            return try record(properties, container: container, sync: false)
+            return try record(properties, container: container, syncDirectory: false)
         }
     }
 
@@ -59,7 +59,7 @@ extension BlobStore {
             let properties = BlobProperties(
                 name: blob, kind: .blockBlob, contentLength: size, etagCounter: 0, lastModified: 0,
                 contentType: contentType, contentMD5: contentMD5, committedBlocks: [])
-            return try record(properties, container: container, sync: syncWrites)
+            return try record(properties, container: container, syncDirectory: true)
         }
     }
 
@@ -103,7 +103,7 @@ extension BlobStore {
             let properties = BlobProperties(
                 name: blob, kind: .blockBlob, contentLength: committed.reduce(0) { $0 + $1.size }, etagCounter: 0,
                 lastModified: 0, contentType: contentType, contentMD5: nil, committedBlocks: committed)
-            return try record(properties, container: container, sync: syncWrites)
+            return try record(properties, container: container, syncDirectory: true)
         }
     }
 }

@@ -125,15 +125,18 @@ public final class BlobStore: @unchecked Sendable {
         }
     }
 
-    // Caller holds `lock`. Bumps the ETag, stores the record and writes its sidecar.
-    func record(_ properties: BlobProperties, container: String, sync: Bool) throws -> BlobProperties {
+    // Caller holds `lock`. Bumps the ETag, stores the record and writes its sidecar: temp file, fsync (with
+    // `syncWrites`), rename, so after a crash the sidecar is the old or the new one, never torn. `syncDirectory`
+    // also makes the rename itself durable (needed when the blob is new; a page write only changes the ETag).
+    func record(_ properties: BlobProperties, container: String, syncDirectory: Bool) throws -> BlobProperties {
         var updated = properties
         etagCounter += 1
         updated.etagCounter = etagCounter
         updated.lastModified = Date().timeIntervalSince1970.rounded(.down)
         let data = try JSONEncoder().encode(updated)
         let path = stemPath(container, updated.name) + ".json"
-        try FileIO.writeAtomically(data: [UInt8](data), to: path, temp: path + ".tmp", sync: sync)
+        try FileIO.writeAtomically(data: [UInt8](data), to: path, temp: path + ".tmp", syncFile: syncWrites,
+                                   syncDirectory: syncWrites && syncDirectory)
         containers[container]?[updated.name] = updated
         return updated
     }

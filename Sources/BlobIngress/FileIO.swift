@@ -88,22 +88,24 @@ enum FileIO {
         if sync && fsync(fd) != 0 { throw failure(path, "fsync") }
     }
 
-    /// Writes `data` to `temp`, fsyncs it when asked, and renames it over `path`.
-    static func writeAtomically(data: [UInt8], to path: String, temp: String, sync: Bool) throws {
+    /// Writes `data` to `temp`, fsyncs it when asked, renames it over `path`, and fsyncs the directory when asked.
+    static func writeAtomically(data: [UInt8], to path: String, temp: String, syncFile: Bool, syncDirectory: Bool)
+        throws
+    {
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw failure(temp, "create") }
         do {
             try data.withUnsafeBytes { try writeAll(fd: fd, path: temp, offset: 0, bytes: $0) }
-            if sync && fsync(fd) != 0 { throw failure(temp, "fsync") }
+            if syncFile && fsync(fd) != 0 { throw failure(temp, "fsync") }
         } catch {
             close(fd)
             throw error
         }
         close(fd)
         try rename(temp, path)
-        if sync {
+        if syncDirectory {
             let parent = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
-            try syncDirectory(parent)
+            try FileIO.syncDirectory(parent)
         }
     }
 
