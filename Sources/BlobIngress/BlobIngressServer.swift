@@ -15,7 +15,8 @@ public struct BlobIngressEndpoint: Sendable, Equatable {
 
     /// A connection string for the Azure SDKs (Shared Key).
     public var connectionString: String {
-        "DefaultEndpointsProtocol=http;AccountName=\(account);AccountKey=\(accountKeyBase64);BlobEndpoint=\(blobEndpoint);"
+        "DefaultEndpointsProtocol=http;AccountName=\(account);AccountKey=\(accountKeyBase64);"
+            + "BlobEndpoint=\(blobEndpoint);"
     }
 }
 
@@ -35,8 +36,14 @@ public struct BlobIngressConfiguration: Sendable {
     public static let developmentKey =
         "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 
-    public init(host: String = "127.0.0.1", port: Int = 10000, dataDirectory: String, account: String = "replsim",
-                accountKeyBase64: String = BlobIngressConfiguration.developmentKey, profile: IngressProfile = .init()) {
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 10000,
+        dataDirectory: String,
+        account: String = "replsim",
+        accountKeyBase64: String = BlobIngressConfiguration.developmentKey,
+        profile: IngressProfile = .init()
+    ) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
@@ -64,10 +71,11 @@ public struct BlobIngressServer: Sendable {
             throw BlobIngressConfigurationError(problem: "account key is not base64")
         }
         guard (3...24).contains(configuration.account.count),
-              configuration.account.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber) })
+            configuration.account.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber) })
         else {
             throw BlobIngressConfigurationError(
-                problem: "account name '\(configuration.account)' must be 3 to 24 lowercase letters and digits")
+                problem: "account name '\(configuration.account)' must be 3 to 24 lowercase letters and digits"
+            )
         }
         guard (0...65535).contains(configuration.port) else {
             throw BlobIngressConfigurationError(problem: "port \(configuration.port) is outside 0...65535")
@@ -75,27 +83,44 @@ public struct BlobIngressServer: Sendable {
         try configuration.profile.validate()
         self.configuration = configuration
         self.key = key
-        self.store = try BlobStore(directory: configuration.dataDirectory,
-                                   syncWrites: configuration.profile.effectiveSyncWrites)
+        self.store = try BlobStore(
+            directory: configuration.dataDirectory,
+            syncWrites: configuration.profile.effectiveSyncWrites
+        )
     }
 
     /// Serves until the calling task is cancelled. `onReady` gets the endpoint (with the real port) once bound.
-    public func run(logger: Logger? = nil, onReady: @escaping @Sendable (BlobIngressEndpoint) async -> Void = { _ in })
+    public func run(
+        logger: Logger? = nil,
+        onReady: @escaping @Sendable (BlobIngressEndpoint) async -> Void = { _ in }
+    )
         async throws
     {
-        let responder = BlobResponder(store: store, account: configuration.account, key: key,
-                                      profile: configuration.profile)
+        let responder = BlobResponder(
+            store: store,
+            account: configuration.account,
+            key: key,
+            profile: configuration.profile
+        )
         var log = logger ?? Logger(label: "replsim.blob-ingress")
         if logger == nil { log.logLevel = .warning }
         let configuration = self.configuration
         let app = Application(
             responder: responder,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port),
-                                 serverName: "replsim-blob-ingress"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: "replsim-blob-ingress"
+            ),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
-                await onReady(BlobIngressEndpoint(host: configuration.host, port: port, account: configuration.account,
-                                                  accountKeyBase64: configuration.accountKeyBase64))
+                await onReady(
+                    BlobIngressEndpoint(
+                        host: configuration.host,
+                        port: port,
+                        account: configuration.account,
+                        accountKeyBase64: configuration.accountKeyBase64
+                    )
+                )
             },
             logger: log
         )

@@ -20,7 +20,8 @@ public enum BlobNames {
             guard ok else {
                 throw BlobServiceError(
                     .invalidResourceName,
-                    "container name '\(name)' has a bad character at \(index): use a-z, 0-9 and single '-' inside")
+                    "container name '\(name)' has a bad character at \(index): use a-z, 0-9 and single '-' inside"
+                )
             }
         }
     }
@@ -32,7 +33,9 @@ public enum BlobNames {
         }
         for scalar in name.unicodeScalars where scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\\" {
             throw BlobServiceError(
-                .invalidResourceName, "blob name has a forbidden character U+\(String(scalar.value, radix: 16))")
+                .invalidResourceName,
+                "blob name has a forbidden character U+\(String(scalar.value, radix: 16))"
+            )
         }
         for segment in name.split(separator: "/", omittingEmptySubsequences: false) {
             guard !segment.isEmpty, segment != ".", segment != ".." else {
@@ -57,5 +60,7 @@ public enum BlobNames {
 }
 
 extension String {
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
 }

@@ -35,9 +35,12 @@ struct BlobRequest: Sendable {
         for pair in (request.uri.query ?? "").split(separator: "&") where !pair.isEmpty {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = String(parts[0]).removingPercentEncoding,
-                  let value = String(parts.count > 1 ? parts[1] : "").removingPercentEncoding
+                let value = String(parts.count > 1 ? parts[1] : "").removingPercentEncoding
             else {
-                throw BlobServiceError(.invalidQueryParameterValue, "query parameter '\(pair)' is not valid percent-encoding")
+                throw BlobServiceError(
+                    .invalidQueryParameterValue,
+                    "query parameter '\(pair)' is not valid percent-encoding"
+                )
             }
             query.append((name, value))
         }

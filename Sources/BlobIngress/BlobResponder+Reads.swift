@@ -30,8 +30,10 @@ extension BlobResponder {
         if includeBody, let range = try parsed.byteRange() {
             guard range.start < size else {
                 throw BlobServiceError(
-                    .invalidRange, "The range specified is invalid for the current size of the resource.",
-                    headers: [.contentRange: "bytes */\(size)"])
+                    .invalidRange,
+                    "The range specified is invalid for the current size of the resource.",
+                    headers: [.contentRange: "bytes */\(size)"]
+                )
             }
             start = range.start
             end = Swift.min(range.end ?? (size - 1), size - 1)
@@ -74,7 +76,7 @@ enum BlockListXML {
     static func parse(_ body: ByteBuffer) throws -> [String] {
         let text = String(buffer: body)
         guard let open = text.range(of: "<BlockList>"), let close = text.range(of: "</BlockList>"),
-              open.upperBound <= close.lowerBound
+            open.upperBound <= close.lowerBound
         else {
             throw BlobServiceError(.invalidXmlDocument, "the body is not a <BlockList> document")
         }

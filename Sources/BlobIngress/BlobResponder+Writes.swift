@@ -18,7 +18,9 @@ extension BlobResponder {
         guard range.start % 512 == 0, (end + 1) % 512 == 0 else {
             throw BlobServiceError(
                 .invalidPageRange,
-                "The page range bytes=\(range.start)-\(end) is not 512-byte aligned (start % 512 == 0, end % 512 == 511)")
+                "The page range bytes=\(range.start)-\(end) is not 512-byte aligned "
+                    + "(start % 512 == 0, end % 512 == 511)"
+            )
         }
         let length = end - range.start + 1
         let declared = try parsed.contentLength()
@@ -28,23 +30,33 @@ extension BlobResponder {
             else {
                 throw BlobServiceError(
                     .requestBodyTooLarge,
-                    "The request body is too large: a page write is at most \(profile.effectiveMaxPutPageBytes) bytes")
+                    "The request body is too large: a page write is at most \(profile.effectiveMaxPutPageBytes) bytes"
+                )
             }
             guard declared == nil || declared == Int(length) else {
                 throw BlobServiceError(
-                    .invalidHeaderValue, "Content-Length \(declared ?? 0) does not match the page range length \(length)")
+                    .invalidHeaderValue,
+                    "Content-Length \(declared ?? 0) does not match the page range length \(length)"
+                )
             }
             let body = try await collect(request, limit: profile.effectiveMaxPutPageBytes, expected: Int(length))
             guard body.readableBytes == Int(length) else {
                 throw BlobServiceError(
-                    .invalidHeaderValue, "body has \(body.readableBytes) bytes but the page range has \(length)")
+                    .invalidHeaderValue,
+                    "body has \(body.readableBytes) bytes but the page range has \(length)"
+                )
             }
             var digests = Digests(for: parsed)
             body.withUnsafeReadableBytes { digests.update($0) }
             try digests.verify(parsed)
             let properties = try await blocking {
-                try store.writePages(container: parsed.container, blob: blob, offset: range.start, length: length,
-                                     bytes: body)
+                try store.writePages(
+                    container: parsed.container,
+                    blob: blob,
+                    offset: range.start,
+                    length: length,
+                    bytes: body
+                )
             }
             return writeResponse(properties, digests: digests, parsed: parsed)
         case "clear":
@@ -52,8 +64,13 @@ extension BlobResponder {
                 throw BlobServiceError(.invalidHeaderValue, "a page clear must have Content-Length 0")
             }
             let properties = try await blocking {
-                try store.writePages(container: parsed.container, blob: blob, offset: range.start, length: length,
-                                     bytes: nil)
+                try store.writePages(
+                    container: parsed.container,
+                    blob: blob,
+                    offset: range.start,
+                    length: length,
+                    bytes: nil
+                )
             }
             return writeResponse(properties, digests: nil, parsed: parsed)
         default:
@@ -95,8 +112,14 @@ extension BlobResponder {
             let md5 = parsed.header("x-ms-blob-content-md5") ?? digests.md5Bytes.map(encodeBase64)
             let properties = try await blocking {
                 do {
-                    return try store.commitBlockBlob(container: parsed.container, blob: blob, tempPath: temp,
-                                                     size: size, contentType: contentType, contentMD5: md5)
+                    return try store.commitBlockBlob(
+                        container: parsed.container,
+                        blob: blob,
+                        tempPath: temp,
+                        size: size,
+                        contentType: contentType,
+                        contentMD5: md5
+                    )
                 } catch {
                     unlink(temp)
                     throw error
@@ -157,7 +180,9 @@ extension BlobResponder {
             if out == nil {
                 out = buffer
             } else {
-                out!.reserveCapacity(minimumWritableBytes: Swift.max(buffer.readableBytes, expected - out!.readableBytes))
+                out!.reserveCapacity(
+                    minimumWritableBytes: Swift.max(buffer.readableBytes, expected - out!.readableBytes)
+                )
                 out!.writeImmutableBuffer(buffer)
             }
         }
@@ -166,7 +191,11 @@ extension BlobResponder {
 
     /// Streams the body into a new temp file, hashing as it goes; verifies Content-MD5 / x-ms-content-crc64 and
     /// fsyncs (with `syncWrites`). The temp file is removed on any failure.
-    func receiveToTempFile(_ parsed: BlobRequest, request: Request, alwaysMD5: Bool = false) async throws
+    func receiveToTempFile(
+        _ parsed: BlobRequest,
+        request: Request,
+        alwaysMD5: Bool = false
+    ) async throws
         -> (String, Int64, Digests)
     {
         let limit = profile.effectiveMaxPutBlobBytes

@@ -10,7 +10,8 @@ import NIOPosix
 /// then one operation. The state it shares across requests (throttle buckets, the arrival counter) sits behind a
 /// lock; the operations themselves run their blocking file I/O on `NIOThreadPool.singleton`.
 ///
-/// Order of checks for every request: injected fault → URL/names (400) → auth (403) → throttle (503) → operation.
+/// Order of checks for every request: injected fault → URL/names (400) → auth (403) → throttle (503) →
+/// operation.
 public struct BlobResponder: HTTPResponder {
     public typealias Context = BlobRequestContext
 
@@ -87,8 +88,10 @@ public struct BlobResponder: HTTPResponder {
             break
         case .refuse(let seconds):
             throw BlobServiceError(
-                .serverBusy, "The server is busy (ingress limit of the profile); retry after \(seconds) s.",
-                headers: [.retryAfter: String(seconds)])
+                .serverBusy,
+                "The server is busy (ingress limit of the profile); retry after \(seconds) s.",
+                headers: [.retryAfter: String(seconds)]
+            )
         }
         return try await dispatch(parsed, request: request)
     }
@@ -124,7 +127,8 @@ public struct BlobResponder: HTTPResponder {
         default:
             throw BlobServiceError(
                 .unsupportedHttpVerb,
-                "\(parsed.method) with restype=\(restype ?? "-") comp=\(comp ?? "-") is not supported by this server")
+                "\(parsed.method) with restype=\(restype ?? "-") comp=\(comp ?? "-") is not supported by this server"
+            )
         }
     }
 
@@ -138,21 +142,35 @@ public struct BlobResponder: HTTPResponder {
             default: access = .write
             }
             let isContainerOp = request.queryValue("restype") == "container" || request.blob == nil
-            try sas.authorize(account: account, key: key, container: request.container, blob: request.blob,
-                              access: isContainerOp ? .container : access, now: Date())
+            try sas.authorize(
+                account: account,
+                key: key,
+                container: request.container,
+                blob: request.blob,
+                access: isContainerOp ? .container : access,
+                now: Date()
+            )
             return
         }
         guard let authorization = request.header("authorization") else {
-            throw BlobServiceError(.authenticationFailed, "Server failed to authenticate the request: no Authorization header or SAS.")
+            throw BlobServiceError(
+                .authenticationFailed,
+                "Server failed to authenticate the request: no Authorization header or SAS."
+            )
         }
         let prefix = "SharedKey \(account):"
         guard authorization.hasPrefix(prefix) else {
             throw BlobServiceError(
                 .authenticationFailed,
-                "Server failed to authenticate the request: expected 'SharedKey \(account):<signature>'.")
+                "Server failed to authenticate the request: expected 'SharedKey \(account):<signature>'."
+            )
         }
-        let signed = SharedKeyRequest(method: request.method, headers: request.headers, rawPath: request.rawPath,
-                                      query: request.query)
+        let signed = SharedKeyRequest(
+            method: request.method,
+            headers: request.headers,
+            rawPath: request.rawPath,
+            query: request.query
+        )
         let stringToSign = signed.stringToSign(account: account)
         let expected = SharedKeyRequest.sign(stringToSign, key: key)
         guard ServiceSAS.constantTimeEqual(expected, String(authorization.dropFirst(prefix.count))) else {
@@ -160,7 +178,8 @@ public struct BlobResponder: HTTPResponder {
             throw BlobServiceError(
                 .authenticationFailed,
                 "Server failed to authenticate the request. The MAC signature found in the HTTP request is not the "
-                    + "same as any computed signature. Server used following string to sign: '\(shown)'.")
+                    + "same as any computed signature. Server used following string to sign: '\(shown)'."
+            )
         }
     }
 

@@ -36,7 +36,8 @@ public enum BlobErrorCode: String, Sendable, CaseIterable {
         case .containerNotFound, .blobNotFound: .notFound
         case .containerAlreadyExists, .invalidBlobType: .conflict
         case .invalidRange: .rangeNotSatisfiable
-        case .invalidPageRange, .invalidHeaderValue, .missingRequiredHeader, .invalidQueryParameterValue, .invalidResourceName,
+        case .invalidPageRange, .invalidHeaderValue, .missingRequiredHeader, .invalidQueryParameterValue,
+            .invalidResourceName,
             .invalidBlockId, .invalidBlockList, .invalidXmlDocument, .md5Mismatch, .crc64Mismatch:
             .badRequest
         case .requestBodyTooLarge: .contentTooLarge
@@ -55,8 +56,12 @@ public struct BlobServiceError: Error, Sendable, CustomStringConvertible {
     public var status: HTTPResponse.Status
     public var headers: HTTPFields
 
-    public init(_ code: BlobErrorCode, _ message: String, status: HTTPResponse.Status? = nil,
-                headers: HTTPFields = [:]) {
+    public init(
+        _ code: BlobErrorCode,
+        _ message: String,
+        status: HTTPResponse.Status? = nil,
+        headers: HTTPFields = [:]
+    ) {
         self.code = code
         self.message = message
         self.status = status ?? code.status

@@ -3,7 +3,12 @@ import NIOCore
 
 extension BlobStore {
     /// Creates (or replaces with zeros) a page blob of `size` bytes; `size` must be a multiple of 512.
-    public func createPageBlob(container: String, blob: String, size: Int64, contentType: String?) throws
+    public func createPageBlob(
+        container: String,
+        blob: String,
+        size: Int64,
+        contentType: String?
+    ) throws
         -> BlobProperties
     {
         guard size >= 0, size % 512 == 0 else {
@@ -16,15 +21,28 @@ extension BlobStore {
             try FileIO.rename(temp, dataPath(container, blob))
             try? FileManager.default.removeItem(atPath: blocksPath(container, blob))
             let properties = BlobProperties(
-                name: blob, kind: .pageBlob, contentLength: size, etagCounter: 0, lastModified: 0,
-                contentType: contentType, contentMD5: nil, committedBlocks: nil)
+                name: blob,
+                kind: .pageBlob,
+                contentLength: size,
+                etagCounter: 0,
+                lastModified: 0,
+                contentType: contentType,
+                contentMD5: nil,
+                committedBlocks: nil
+            )
             return try record(properties, container: container, syncDirectory: true)
         }
     }
 
     /// Writes `bytes` at `offset` of a page blob (update), or zeros when `bytes` is nil (clear) over `length`.
     /// The range must be 512-aligned and inside the blob (checked here against the current size).
-    public func writePages(container: String, blob: String, offset: Int64, length: Int64, bytes: ByteBuffer?) throws
+    public func writePages(
+        container: String,
+        blob: String,
+        offset: Int64,
+        length: Int64,
+        bytes: ByteBuffer?
+    ) throws
         -> BlobProperties
     {
         let path = try lock.withLock { () -> String in
@@ -35,8 +53,10 @@ extension BlobStore {
             guard offset + length <= properties.contentLength else {
                 throw BlobServiceError(
                     .invalidPageRange,
-                    "The page range \(offset)-\(offset + length - 1) is past the blob's end (\(properties.contentLength))",
-                    status: .rangeNotSatisfiable)
+                    "The page range \(offset)-\(offset + length - 1) is past the blob's end "
+                        + "(\(properties.contentLength))",
+                    status: .rangeNotSatisfiable
+                )
             }
             return dataPath(container, blob)
         }
@@ -50,15 +70,28 @@ extension BlobStore {
     }
 
     /// Moves a fully received, verified upload at `tempPath` into place as a block blob.
-    public func commitBlockBlob(container: String, blob: String, tempPath: String, size: Int64,
-                                contentType: String?, contentMD5: String?) throws -> BlobProperties {
+    public func commitBlockBlob(
+        container: String,
+        blob: String,
+        tempPath: String,
+        size: Int64,
+        contentType: String?,
+        contentMD5: String?
+    ) throws -> BlobProperties {
         try lock.withLock {
             try requireContainer(container)
             try FileIO.rename(tempPath, dataPath(container, blob))
             try? FileManager.default.removeItem(atPath: blocksPath(container, blob))
             let properties = BlobProperties(
-                name: blob, kind: .blockBlob, contentLength: size, etagCounter: 0, lastModified: 0,
-                contentType: contentType, contentMD5: contentMD5, committedBlocks: [])
+                name: blob,
+                kind: .blockBlob,
+                contentLength: size,
+                etagCounter: 0,
+                lastModified: 0,
+                contentType: contentType,
+                contentMD5: contentMD5,
+                committedBlocks: []
+            )
             return try record(properties, container: container, syncDirectory: true)
         }
     }
@@ -77,7 +110,12 @@ extension BlobStore {
     }
 
     /// Commits `blockIDs` in order as the blob's content; unlisted staged blocks are discarded.
-    public func commitBlockList(container: String, blob: String, blockIDs: [String], contentType: String?) throws
+    public func commitBlockList(
+        container: String,
+        blob: String,
+        blockIDs: [String],
+        contentType: String?
+    ) throws
         -> BlobProperties
     {
         try lock.withLock {
@@ -101,8 +139,15 @@ extension BlobStore {
                 unlink(dir + "/" + file)
             }
             let properties = BlobProperties(
-                name: blob, kind: .blockBlob, contentLength: committed.reduce(0) { $0 + $1.size }, etagCounter: 0,
-                lastModified: 0, contentType: contentType, contentMD5: nil, committedBlocks: committed)
+                name: blob,
+                kind: .blockBlob,
+                contentLength: committed.reduce(0) { $0 + $1.size },
+                etagCounter: 0,
+                lastModified: 0,
+                contentType: contentType,
+                contentMD5: nil,
+                committedBlocks: committed
+            )
             return try record(properties, container: container, syncDirectory: true)
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
-import NIOCore
 import NIOConcurrencyHelpers
+import NIOCore
 
 /// Durable blob storage under one data directory. Blocking (POSIX I/O): call it off the event loops and off
 /// Swift's cooperative pool (``BlobIngressServer`` uses `NIOThreadPool`).
@@ -135,8 +135,13 @@ public final class BlobStore: @unchecked Sendable {
         updated.lastModified = Date().timeIntervalSince1970.rounded(.down)
         let data = try JSONEncoder().encode(updated)
         let path = stemPath(container, updated.name) + ".json"
-        try FileIO.writeAtomically(data: [UInt8](data), to: path, temp: path + ".tmp", syncFile: syncWrites,
-                                   syncDirectory: syncWrites && syncDirectory)
+        try FileIO.writeAtomically(
+            data: [UInt8](data),
+            to: path,
+            temp: path + ".tmp",
+            syncFile: syncWrites,
+            syncDirectory: syncWrites && syncDirectory
+        )
         containers[container]?[updated.name] = updated
         return updated
     }

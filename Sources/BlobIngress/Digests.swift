@@ -39,7 +39,8 @@ struct Digests: Sendable {
                 throw BlobServiceError(
                     .md5Mismatch,
                     "The MD5 value specified in the request did not match with the MD5 value calculated by the server. "
-                        + "Sent \(sent), calculated \(encodeBase64(computed)).")
+                        + "Sent \(sent), calculated \(encodeBase64(computed))."
+                )
             }
         }
         if let sent = request.header("x-ms-content-crc64") {
@@ -50,7 +51,8 @@ struct Digests: Sendable {
                 throw BlobServiceError(
                     .crc64Mismatch,
                     "The CRC64 value specified in the request did not match with the CRC64 value calculated by the "
-                        + "server. Sent \(sent), calculated \(crc?.headerValue ?? "-").")
+                        + "server. Sent \(sent), calculated \(crc?.headerValue ?? "-")."
+                )
             }
         }
     }

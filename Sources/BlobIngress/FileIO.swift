@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Thin POSIX helpers; every failure becomes a ``BlobStoreError`` naming the path and `errno`'s text.
@@ -89,7 +89,13 @@ enum FileIO {
     }
 
     /// Writes `data` to `temp`, fsyncs it when asked, renames it over `path`, and fsyncs the directory when asked.
-    static func writeAtomically(data: [UInt8], to path: String, temp: String, syncFile: Bool, syncDirectory: Bool)
+    static func writeAtomically(
+        data: [UInt8],
+        to path: String,
+        temp: String,
+        syncFile: Bool,
+        syncDirectory: Bool
+    )
         throws
     {
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)

@@ -5,7 +5,8 @@ import Foundation
 /// Every field is optional in the file; a missing rate means "unlimited", missing faults mean none. Example:
 /// ```json
 /// { "perBlobBytesPerSecond": 62914560, "perBlobRequestsPerSecond": 500,
-///   "faults": { "seed": 7, "resetShare": 0.01, "serverErrorShare": 0.02, "slowShare": 0.05, "slowMilliseconds": 200 } }
+///   "faults": { "seed": 7, "resetShare": 0.01, "serverErrorShare": 0.02, "slowShare": 0.05,
+///               "slowMilliseconds": 200 } }
 /// ```
 public struct IngressProfile: Codable, Sendable, Equatable {
     /// Per-blob ingress cap in bytes/s (Azure page blob: 60 MiB/s; shared/DOMAIN.md §3.2).
@@ -27,10 +28,17 @@ public struct IngressProfile: Codable, Sendable, Equatable {
     /// Injected faults.
     public var faults: FaultProfile?
 
-    public init(perBlobBytesPerSecond: Double? = nil, perBlobRequestsPerSecond: Double? = nil,
-                perAccountBytesPerSecond: Double? = nil, perAccountRequestsPerSecond: Double? = nil,
-                burstSeconds: Double? = nil, maxPutPageBytes: Int? = nil, maxPutBlobBytes: Int? = nil,
-                syncWrites: Bool? = nil, faults: FaultProfile? = nil) {
+    public init(
+        perBlobBytesPerSecond: Double? = nil,
+        perBlobRequestsPerSecond: Double? = nil,
+        perAccountBytesPerSecond: Double? = nil,
+        perAccountRequestsPerSecond: Double? = nil,
+        burstSeconds: Double? = nil,
+        maxPutPageBytes: Int? = nil,
+        maxPutBlobBytes: Int? = nil,
+        syncWrites: Bool? = nil,
+        faults: FaultProfile? = nil
+    ) {
         self.perBlobBytesPerSecond = perBlobBytesPerSecond
         self.perBlobRequestsPerSecond = perBlobRequestsPerSecond
         self.perAccountBytesPerSecond = perAccountBytesPerSecond
@@ -43,7 +51,10 @@ public struct IngressProfile: Codable, Sendable, Equatable {
     }
 
     /// Azure's published single-blob targets: 60 MiB/s and 500 requests/s per blob (shared/DOMAIN.md §3.2).
-    public static let azurePageBlob = IngressProfile(perBlobBytesPerSecond: 60 * 1_048_576, perBlobRequestsPerSecond: 500)
+    public static let azurePageBlob = IngressProfile(
+        perBlobBytesPerSecond: 60 * 1_048_576,
+        perBlobRequestsPerSecond: 500
+    )
 
     public var effectiveMaxPutPageBytes: Int { maxPutPageBytes ?? 4 * 1_048_576 }
     public var effectiveMaxPutBlobBytes: Int { maxPutBlobBytes ?? 256 * 1_048_576 }
@@ -104,8 +115,13 @@ public struct FaultProfile: Codable, Sendable, Equatable {
     public var slowShare: Double?
     public var slowMilliseconds: Int?
 
-    public init(seed: UInt64, resetShare: Double? = nil, serverErrorShare: Double? = nil, slowShare: Double? = nil,
-                slowMilliseconds: Int? = nil) {
+    public init(
+        seed: UInt64,
+        resetShare: Double? = nil,
+        serverErrorShare: Double? = nil,
+        slowShare: Double? = nil,
+        slowMilliseconds: Int? = nil
+    ) {
         self.seed = seed
         self.resetShare = resetShare
         self.serverErrorShare = serverErrorShare

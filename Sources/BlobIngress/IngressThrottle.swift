@@ -56,11 +56,15 @@ public struct IngressThrottle: Sendable {
         if account == nil {
             account = Buckets(
                 bytes: profile.perAccountBytesPerSecond.map { Bucket(rate: $0, burstSeconds: burst, now: now) },
-                requests: profile.perAccountRequestsPerSecond.map { Bucket(rate: $0, burstSeconds: burst, now: now) })
+                requests: profile.perAccountRequestsPerSecond.map { Bucket(rate: $0, burstSeconds: burst, now: now) }
+            )
         }
-        var blobBuckets = blobs[blob] ?? Buckets(
-            bytes: profile.perBlobBytesPerSecond.map { Bucket(rate: $0, burstSeconds: burst, now: now) },
-            requests: profile.perBlobRequestsPerSecond.map { Bucket(rate: $0, burstSeconds: burst, now: now) })
+        var blobBuckets =
+            blobs[blob]
+            ?? Buckets(
+                bytes: profile.perBlobBytesPerSecond.map { Bucket(rate: $0, burstSeconds: burst, now: now) },
+                requests: profile.perBlobRequestsPerSecond.map { Bucket(rate: $0, burstSeconds: burst, now: now) }
+            )
         guard var accountBuckets = account else { return .admit }
         accountBuckets.bytes?.refill(now: now)
         accountBuckets.requests?.refill(now: now)

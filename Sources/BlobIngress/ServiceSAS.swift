@@ -40,14 +40,22 @@ public struct ServiceSAS: Sendable {
 
     /// Throws the service's 403 unless the token is well formed, signed with `key`, in its time window at `now`,
     /// scoped to this resource and grants `access`.
-    public func authorize(account: String, key: [UInt8], container: String, blob: String?, access: Access,
-                          now: Date) throws {
+    public func authorize(
+        account: String,
+        key: [UInt8],
+        container: String,
+        blob: String?,
+        access: Access,
+        now: Date
+    ) throws {
         func fail(_ why: String) -> BlobServiceError {
             BlobServiceError(.authenticationFailed, "Server failed to authenticate the request (SAS): \(why)")
         }
         guard value("sv") >= "2020-12-06" else { throw fail("signed version sv='\(value("sv"))' is before 2020-12-06") }
         guard value("sr") == "b" || value("sr") == "c" else { throw fail("signed resource sr must be 'b' or 'c'") }
-        guard let expiry = Self.parseTime(value("se")) else { throw fail("signed expiry se is missing or not ISO 8601") }
+        guard let expiry = Self.parseTime(value("se")) else {
+            throw fail("signed expiry se is missing or not ISO 8601")
+        }
         let expected = SharedKeyRequest.sign(stringToSign(account: account, container: container, blob: blob), key: key)
         guard Self.constantTimeEqual(expected, value("sig")) else { throw fail("signature mismatch") }
         guard now < expiry else { throw fail("signature expired at \(value("se"))") }
@@ -67,7 +75,10 @@ public struct ServiceSAS: Sendable {
         case .container: allowed = false
         }
         guard allowed else {
-            throw BlobServiceError(.authorizationPermissionMismatch, "SAS permissions '\(permissions)' do not allow \(access)")
+            throw BlobServiceError(
+                .authorizationPermissionMismatch,
+                "SAS permissions '\(permissions)' do not allow \(access)"
+            )
         }
     }
 

@@ -18,8 +18,12 @@ public struct SharedKeyRequest: Sendable {
     /// Query parameters, values percent-decoded.
     public var query: [(name: String, value: String)]
 
-    public init(method: String, headers: [(name: String, value: String)], rawPath: String,
-                query: [(name: String, value: String)]) {
+    public init(
+        method: String,
+        headers: [(name: String, value: String)],
+        rawPath: String,
+        query: [(name: String, value: String)]
+    ) {
         self.method = method
         self.headers = headers.map { ($0.name.lowercased(), $0.value) }
         self.rawPath = rawPath
@@ -32,8 +36,10 @@ public struct SharedKeyRequest: Sendable {
     /// - Complexity: O(h log h + q log q) for h headers and q query parameters.
     public func stringToSign(account: String) -> String {
         var lines = [method]
-        for name in ["content-encoding", "content-language", "content-length", "content-md5", "content-type", "date",
-                     "if-modified-since", "if-match", "if-none-match", "if-unmodified-since", "range"] {
+        for name in [
+            "content-encoding", "content-language", "content-length", "content-md5", "content-type", "date",
+            "if-modified-since", "if-match", "if-none-match", "if-unmodified-since", "range",
+        ] {
             var value = header(name) ?? ""
             if name == "content-length" && value == "0" { value = "" }
             lines.append(value)

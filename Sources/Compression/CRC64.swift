@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// CRC-64 as Azure Storage defines it for `x-ms-content-crc64`.
@@ -32,7 +32,8 @@ public struct CRC64: Sendable, Equatable {
         tables.withUnsafeBufferPointer { t in
             while count - index >= 8 {
                 let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) ^ crc
-                crc = t[7 * 256 + Int(word & 0xFF)]
+                crc =
+                    t[7 * 256 + Int(word & 0xFF)]
                     ^ t[6 * 256 + Int((word >> 8) & 0xFF)]
                     ^ t[5 * 256 + Int((word >> 16) & 0xFF)]
                     ^ t[4 * 256 + Int((word >> 24) & 0xFF)]

@@ -46,7 +46,10 @@ public final class Deflater {
                     return (code, out.count - Int(stream.avail_out))
                 }
                 output.append(contentsOf: chunk[0..<produced])
-                if code == Z_STREAM_END { finished = true; break }
+                if code == Z_STREAM_END {
+                    finished = true
+                    break
+                }
                 guard code == Z_OK || code == Z_BUF_ERROR else {
                     throw CompressionError.corruptInput(code: code, message: "deflate failed", inputOffset: 0)
                 }

@@ -53,7 +53,10 @@ public final class Inflater {
                     isFinished = true
                     if stream.avail_in > 0 {
                         throw CompressionError.corruptInput(
-                            code: code, message: "trailing bytes after stream end", inputOffset: consumed)
+                            code: code,
+                            message: "trailing bytes after stream end",
+                            inputOffset: consumed
+                        )
                     }
                     return
                 case Z_OK:

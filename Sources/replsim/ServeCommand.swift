@@ -37,16 +37,24 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         let ingressProfile = try profile.map { try IngressProfile.load(path: $0) } ?? IngressProfile()
-        let server = try BlobIngressServer(configuration: .init(
-            host: host, port: port, dataDirectory: data, account: account, accountKeyBase64: key,
-            profile: ingressProfile))
+        let server = try BlobIngressServer(
+            configuration: .init(
+                host: host,
+                port: port,
+                dataDirectory: data,
+                account: account,
+                accountKeyBase64: key,
+                profile: ingressProfile
+            )
+        )
         let outcome = ServeOutcome()
         let done = DispatchSemaphore(value: 0)
         Task {
             do {
                 try await server.run { endpoint in
                     // Unbuffered, so a parent reading the pipe sees the port at once.
-                    let text = "replsim serve: listening on \(endpoint.blobEndpoint) account=\(endpoint.account)\n"
+                    let text =
+                        "replsim serve: listening on \(endpoint.blobEndpoint) account=\(endpoint.account)\n"
                         + "replsim serve: connection string \(endpoint.connectionString)\n"
                     FileHandle.standardOutput.write(Data(text.utf8))
                 }

@@ -5,8 +5,15 @@ import Testing
 
 @Suite struct AuthTests {
     /// A service SAS query string signed with `key`, as the Python SDK's `generate_blob_sas` builds it.
-    static func sas(account: String, key: [UInt8], container: String, blob: String?, permissions: String,
-                    expiry: String, signWith other: [UInt8]? = nil) -> String {
+    static func sas(
+        account: String,
+        key: [UInt8],
+        container: String,
+        blob: String?,
+        permissions: String,
+        expiry: String,
+        signWith other: [UInt8]? = nil
+    ) -> String {
         var fields: [(String, String)] = [
             ("sv", "2025-01-05"), ("se", expiry), ("sr", blob == nil ? "c" : "b"), ("sp", permissions),
         ]
@@ -27,7 +34,12 @@ import Testing
             let junk = [UInt8](repeating: 0xEE, count: 4096)
             let wrongKey = [UInt8](repeating: 1, count: 64)
 
-            let wrong = try await client.putPage("disks/d.vhd", offset: 0, bytes: junk, auth: .sharedKeyWith(key: wrongKey))
+            let wrong = try await client.putPage(
+                "disks/d.vhd",
+                offset: 0,
+                bytes: junk,
+                auth: .sharedKeyWith(key: wrongKey)
+            )
             #expect(wrong.status == 403 && wrong.errorCode == "AuthenticationFailed")
             let anonymous = try await client.putPage("disks/d.vhd", offset: 0, bytes: junk, auth: .none)
             #expect(anonymous.status == 403 && anonymous.errorCode == "AuthenticationFailed")
@@ -36,32 +48,68 @@ import Testing
             let key = client.key
             let future = "2099-01-01T00:00:00Z"
             let past = "2020-01-01T00:00:00Z"
-            let readSAS = Self.sas(account: account, key: key, container: "disks", blob: "d.vhd", permissions: "r",
-                                   expiry: future)
+            let readSAS = Self.sas(
+                account: account,
+                key: key,
+                container: "disks",
+                blob: "d.vhd",
+                permissions: "r",
+                expiry: future
+            )
             let read = try await client.get("disks/d.vhd", auth: .sas(readSAS))
             #expect(read.status == 200 && read.body == original)
 
-            let expired = Self.sas(account: account, key: key, container: "disks", blob: "d.vhd", permissions: "rw",
-                                   expiry: past)
+            let expired = Self.sas(
+                account: account,
+                key: key,
+                container: "disks",
+                blob: "d.vhd",
+                permissions: "rw",
+                expiry: past
+            )
             let expiredPut = try await client.putPage("disks/d.vhd", offset: 0, bytes: junk, auth: .sas(expired))
             #expect(expiredPut.status == 403 && expiredPut.errorCode == "AuthenticationFailed")
             #expect(try await client.get("disks/d.vhd", auth: .sas(expired)).status == 403)
 
-            let forged = Self.sas(account: account, key: key, container: "disks", blob: "d.vhd", permissions: "rw",
-                                  expiry: future, signWith: wrongKey)
+            let forged = Self.sas(
+                account: account,
+                key: key,
+                container: "disks",
+                blob: "d.vhd",
+                permissions: "rw",
+                expiry: future,
+                signWith: wrongKey
+            )
             #expect(try await client.putPage("disks/d.vhd", offset: 0, bytes: junk, auth: .sas(forged)).status == 403)
 
             let readOnlyPut = try await client.putPage("disks/d.vhd", offset: 0, bytes: junk, auth: .sas(readSAS))
             #expect(readOnlyPut.status == 403 && readOnlyPut.errorCode == "AuthorizationPermissionMismatch")
 
-            let otherBlob = Self.sas(account: account, key: key, container: "disks", blob: "other.vhd",
-                                     permissions: "rw", expiry: future)
-            #expect(try await client.putPage("disks/d.vhd", offset: 0, bytes: junk, auth: .sas(otherBlob)).status == 403)
+            let otherBlob = Self.sas(
+                account: account,
+                key: key,
+                container: "disks",
+                blob: "other.vhd",
+                permissions: "rw",
+                expiry: future
+            )
+            #expect(
+                try await client.putPage("disks/d.vhd", offset: 0, bytes: junk, auth: .sas(otherBlob)).status == 403
+            )
 
-            let containerSAS = Self.sas(account: account, key: key, container: "disks", blob: nil, permissions: "rw",
-                                        expiry: future)
+            let containerSAS = Self.sas(
+                account: account,
+                key: key,
+                container: "disks",
+                blob: nil,
+                permissions: "rw",
+                expiry: future
+            )
             let fresh = seededBytes(count: 512, seed: 9)
-            #expect(try await client.putPage("disks/d.vhd", offset: 512, bytes: fresh, auth: .sas(containerSAS)).status == 201)
+            #expect(
+                try await client.putPage("disks/d.vhd", offset: 512, bytes: fresh, auth: .sas(containerSAS)).status
+                    == 201
+            )
 
             var expected = original
             expected.replaceSubrange(512..<1024, with: fresh)

@@ -24,15 +24,21 @@ import Testing
             let after = try await client.get("disks/d.vhd")
             #expect(after.body == expected, "stored bytes changed; reproduce with seed \(seed)")
             let files = try FileManager.default.subpathsOfDirectory(atPath: dir.path)
-            #expect(files.allSatisfy { $0 == "containers" || $0 == "tmp" || $0.hasPrefix("containers/disks") },
-                    "files outside the container: \(files)")
+            #expect(
+                files.allSatisfy { $0 == "containers" || $0 == "tmp" || $0.hasPrefix("containers/disks") },
+                "files outside the container: \(files)"
+            )
         }
     }
 
     @Test func misalignedPageRangeIs400InvalidPageRange() async throws {
         try await withSeededBlob { client, _ in
             for (offset, count) in [(100, 512), (0, 500), (512, 1000)] {
-                let reply = try await client.putPage("disks/d.vhd", offset: offset, bytes: [UInt8](repeating: 7, count: count))
+                let reply = try await client.putPage(
+                    "disks/d.vhd",
+                    offset: offset,
+                    bytes: [UInt8](repeating: 7, count: count)
+                )
                 #expect(reply.status == 400 && reply.errorCode == "InvalidPageRange", "offset \(offset) count \(count)")
                 #expect(String(decoding: reply.body, as: UTF8.self).contains("<Code>InvalidPageRange</Code>"))
             }
@@ -63,24 +69,38 @@ import Testing
         try await withSeededBlob { client, _ in
             let bytes = [UInt8](repeating: 3, count: 512)
             let wrongMD5 = Data(repeating: 0, count: 16).base64EncodedString()
-            let md5 = try await client.putPage("disks/d.vhd", offset: 0, bytes: bytes,
-                                               extraHeaders: [("Content-MD5", wrongMD5)])
+            let md5 = try await client.putPage(
+                "disks/d.vhd",
+                offset: 0,
+                bytes: bytes,
+                extraHeaders: [("Content-MD5", wrongMD5)]
+            )
             #expect(md5.status == 400 && md5.errorCode == "Md5Mismatch")
             var crc = CRC64()
             crc.update([UInt8](repeating: 4, count: 512))
-            let crc64 = try await client.putPage("disks/d.vhd", offset: 0, bytes: bytes,
-                                                 extraHeaders: [("x-ms-content-crc64", crc.headerValue)])
+            let crc64 = try await client.putPage(
+                "disks/d.vhd",
+                offset: 0,
+                bytes: bytes,
+                extraHeaders: [("x-ms-content-crc64", crc.headerValue)]
+            )
             #expect(crc64.status == 400 && crc64.errorCode == "Crc64Mismatch")
         }
     }
 
     @Test func pathTraversalIsRejected() async throws {
         try await withSeededBlob { client, _ in
-            let hostile = ["disks/..%2F..%2Fescape", "disks/%2e%2e/%2e%2e/escape", "disks/a/../../escape",
-                           "disks/nul%00byte", "disks/back%5Cslash", "..%2Fdisks/d.vhd", "disks//double"]
+            let hostile = [
+                "disks/..%2F..%2Fescape", "disks/%2e%2e/%2e%2e/escape", "disks/a/../../escape",
+                "disks/nul%00byte", "disks/back%5Cslash", "..%2Fdisks/d.vhd", "disks//double",
+            ]
             for path in hostile {
                 let reply = try await client.send(
-                    .PUT, path, headers: [("x-ms-blob-type", "BlockBlob")], body: Array("owned".utf8))
+                    .PUT,
+                    path,
+                    headers: [("x-ms-blob-type", "BlockBlob")],
+                    body: Array("owned".utf8)
+                )
                 #expect(reply.status == 400 || reply.status == 404, "\(path) got \(reply.status)")
                 #expect(reply.status != 201, "\(path) was stored")
             }

@@ -61,8 +61,13 @@ import Testing
 
 @Suite struct FaultTests {
     @Test func planIsDeterministicAndHitsItsShares() {
-        let profile = FaultProfile(seed: 42, resetShare: 0.1, serverErrorShare: 0.2, slowShare: 0.1,
-                                   slowMilliseconds: 5)
+        let profile = FaultProfile(
+            seed: 42,
+            resetShare: 0.1,
+            serverErrorShare: 0.2,
+            slowShare: 0.1,
+            slowMilliseconds: 5
+        )
         let plan = FaultPlan(profile: profile)
         let again = FaultPlan(profile: profile)
         var counts = (reset: 0, error: 0, slow: 0)
@@ -73,7 +78,9 @@ import Testing
             case .none: break
             case .reset: counts.reset += 1
             case .serverError: counts.error += 1
-            case .slow(let ms): counts.slow += 1; #expect(ms == 5)
+            case .slow(let ms):
+                counts.slow += 1
+                #expect(ms == 5)
             }
         }
         #expect((800...1200).contains(counts.reset), "resets \(counts.reset): reproduce with seed 42")
@@ -86,8 +93,13 @@ import Testing
         let dir = try TempDirectory()
         defer { dir.cleanUp() }
         let seed: UInt64 = 2024
-        let faults = FaultProfile(seed: seed, resetShare: 0.25, serverErrorShare: 0.25, slowShare: 0.1,
-                                  slowMilliseconds: 1)
+        let faults = FaultProfile(
+            seed: seed,
+            resetShare: 0.25,
+            serverErrorShare: 0.25,
+            slowShare: 0.1,
+            slowMilliseconds: 1
+        )
         let plan = FaultPlan(profile: faults)
         try await withServer(directory: dir.path, profile: .init(faults: faults)) { client in
             // Requests are sequential, so arrival n is the n-th request sent here.

@@ -18,7 +18,9 @@ import Testing
         try await withServer(directory: dir.path) { client in
             let (status, output) = try await runPython([Self.scriptPath, client.endpoint.connectionString, "\(seed)"])
             if status == 3 {
-                Issue.record("azure-storage-blob is missing: run `python3 -m pip install azure-storage-blob`. \(output)")
+                Issue.record(
+                    "azure-storage-blob is missing: run `python3 -m pip install azure-storage-blob`. \(output)"
+                )
                 return
             }
             #expect(status == 0, "SDK script failed (reproduce with seed \(seed)):\n\(output)")

@@ -1,8 +1,9 @@
 import AsyncHTTPClient
 import Foundation
-@testable import BlobIngress
 import NIOCore
 import NIOHTTP1
+
+@testable import BlobIngress
 
 /// A fresh directory under the system temp dir, removed by `cleanUp()`.
 struct TempDirectory {
@@ -19,7 +20,8 @@ struct TempDirectory {
 /// Runs a real ingress on 127.0.0.1 (ephemeral port) over `directory` for the duration of `body`, then stops it
 /// and waits until it has stopped.
 func withServer<T: Sendable>(
-    directory: String, profile: IngressProfile = .init(),
+    directory: String,
+    profile: IngressProfile = .init(),
     _ body: @Sendable (TestClient) async throws -> T
 ) async throws -> T {
     let server = try BlobIngressServer(configuration: .init(port: 0, dataDirectory: directory, profile: profile))
@@ -96,8 +98,12 @@ struct TestClient: Sendable {
 
     /// Sends `method` to `/account/<path>`; `path` is used as given (tests pass percent-encoded or hostile paths).
     func send(
-        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], headers: [(String, String)] = [],
-        body: [UInt8]? = nil, auth: Auth = .sharedKey
+        _ method: HTTPMethod,
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: [(String, String)] = [],
+        body: [UInt8]? = nil,
+        auth: Auth = .sharedKey
     ) async throws -> Reply {
         let rawPath = "/\(endpoint.account)/\(path)"
         var allHeaders = headers.map { ($0.0.lowercased(), $0.1) }
@@ -109,8 +115,12 @@ struct TestClient: Sendable {
         case .sharedKey, .sharedKeyWith:
             let signingKey: [UInt8]
             if case .sharedKeyWith(let other) = auth { signingKey = other } else { signingKey = key }
-            let signed = SharedKeyRequest(method: method.rawValue, headers: allHeaders, rawPath: rawPath,
-                                          query: query.map { ($0.0, $0.1) })
+            let signed = SharedKeyRequest(
+                method: method.rawValue,
+                headers: allHeaders,
+                rawPath: rawPath,
+                query: query.map { ($0.0, $0.1) }
+            )
             allHeaders.append(("authorization", signed.authorizationHeader(account: endpoint.account, key: signingKey)))
         case .none:
             break
@@ -118,13 +128,18 @@ struct TestClient: Sendable {
             queryText = queryText.isEmpty ? token : queryText + "&" + token
         }
         var request = HTTPClientRequest(
-            url: "http://\(endpoint.host):\(endpoint.port)\(rawPath)" + (queryText.isEmpty ? "" : "?" + queryText))
+            url: "http://\(endpoint.host):\(endpoint.port)\(rawPath)" + (queryText.isEmpty ? "" : "?" + queryText)
+        )
         request.method = method
         for (name, value) in allHeaders where name != "content-length" { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await http.execute(request, timeout: .seconds(60))
         let collected = try await response.body.collect(upTo: 1 << 30)
-        return Reply(status: Int(response.status.code), headers: response.headers, body: Array(collected.readableBytesView))
+        return Reply(
+            status: Int(response.status.code),
+            headers: response.headers,
+            body: Array(collected.readableBytesView)
+        )
     }
 
     func createContainer(_ name: String) async throws -> Reply {
@@ -135,13 +150,22 @@ struct TestClient: Sendable {
         try await send(.PUT, path, headers: [("x-ms-blob-type", "PageBlob"), ("x-ms-blob-content-length", "\(size)")])
     }
 
-    func putPage(_ path: String, offset: Int, bytes: [UInt8], extraHeaders: [(String, String)] = [],
-                 auth: Auth = .sharedKey) async throws -> Reply {
+    func putPage(
+        _ path: String,
+        offset: Int,
+        bytes: [UInt8],
+        extraHeaders: [(String, String)] = [],
+        auth: Auth = .sharedKey
+    ) async throws -> Reply {
         try await send(
-            .PUT, path, query: [("comp", "page")],
+            .PUT,
+            path,
+            query: [("comp", "page")],
             headers: [("x-ms-page-write", "update"), ("x-ms-range", "bytes=\(offset)-\(offset + bytes.count - 1)")]
                 + extraHeaders,
-            body: bytes, auth: auth)
+            body: bytes,
+            auth: auth
+        )
     }
 
     func get(_ path: String, range: String? = nil, auth: Auth = .sharedKey) async throws -> Reply {
