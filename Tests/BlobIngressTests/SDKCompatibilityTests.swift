@@ -33,6 +33,10 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3"] + args
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_PROXY"] = "127.0.0.1,localhost"  // loopback only, whatever proxy the machine sets
+        environment["no_proxy"] = "127.0.0.1,localhost"
+        process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
