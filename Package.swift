@@ -66,6 +66,33 @@ targets += [
     .testTarget(name: "PcapTests", dependencies: ["Pcap"]),
 ]
 
+// MARK: - BlobIngress: Azure Blob REST subset server (Hummingbird 2), durable on disk, throttling and faults
+targets += [
+    .target(
+        name: "BlobIngress",
+        dependencies: [
+            "Compression",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]
+    ),
+    .testTarget(
+        name: "BlobIngressTests",
+        dependencies: [
+            "BlobIngress", "Compression",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]
+    ),
+]
+
 // MARK: - replsim: the command (swift-argument-parser only here)
 targets += [
     .executableTarget(
@@ -73,6 +100,7 @@ targets += [
         dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "Scenario", "SimDriver", "Results", "Reports", "Pcap", "Compression",
+            "BlobIngress",
         ]
     ),
 ]
@@ -94,6 +122,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // BlobIngress
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

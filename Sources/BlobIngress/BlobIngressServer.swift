@@ -1,0 +1,134 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Where a running ingress answers, and how to reach it.
+public struct BlobIngressEndpoint: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var account: String
+    public var accountKeyBase64: String
+
+    /// Path-style service URL, as Azurite uses: `http://host:port/account`.
+    public var blobEndpoint: String { "http://\(host):\(port)/\(account)" }
+
+    /// A connection string for the Azure SDKs (Shared Key).
+    public var connectionString: String {
+        "DefaultEndpointsProtocol=http;AccountName=\(account);AccountKey=\(accountKeyBase64);"
+            + "BlobEndpoint=\(blobEndpoint);"
+    }
+}
+
+/// Configuration of one ingress server.
+public struct BlobIngressConfiguration: Sendable {
+    /// Bind address; loopback unless told otherwise.
+    public var host: String
+    /// 0 picks a free port (reported through `onReady`).
+    public var port: Int
+    public var dataDirectory: String
+    public var account: String
+    /// The account key, base64 (as Azure shows it).
+    public var accountKeyBase64: String
+    public var profile: IngressProfile
+
+    /// Azurite's well-known development key, so tools that default to it work.
+    public static let developmentKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 10000,
+        dataDirectory: String,
+        account: String = "replsim",
+        accountKeyBase64: String = BlobIngressConfiguration.developmentKey,
+        profile: IngressProfile = .init()
+    ) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.account = account
+        self.accountKeyBase64 = accountKeyBase64
+        self.profile = profile
+    }
+}
+
+/// The Azure Blob REST subset server: `BlobStore` + `BlobResponder` on Hummingbird's HTTP/1.1 server.
+///
+/// ```swift
+/// let server = try BlobIngressServer(configuration: .init(port: 0, dataDirectory: "/tmp/blobs"))
+/// try await server.run { endpoint in print(endpoint.blobEndpoint) }   // until the task is cancelled
+/// ```
+public struct BlobIngressServer: Sendable {
+    public let configuration: BlobIngressConfiguration
+    public let store: BlobStore
+    let key: [UInt8]
+
+    /// Opens the data directory (loading what a previous run stored) and checks the configuration.
+    /// - Throws: ``BlobIngressConfigurationError`` or ``BlobStoreError`` naming what is wrong.
+    public init(configuration: BlobIngressConfiguration) throws {
+        guard let key = decodeBase64(configuration.accountKeyBase64), !key.isEmpty else {
+            throw BlobIngressConfigurationError(problem: "account key is not base64")
+        }
+        guard (3...24).contains(configuration.account.count),
+            configuration.account.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber) })
+        else {
+            throw BlobIngressConfigurationError(
+                problem: "account name '\(configuration.account)' must be 3 to 24 lowercase letters and digits"
+            )
+        }
+        guard (0...65535).contains(configuration.port) else {
+            throw BlobIngressConfigurationError(problem: "port \(configuration.port) is outside 0...65535")
+        }
+        try configuration.profile.validate()
+        self.configuration = configuration
+        self.key = key
+        self.store = try BlobStore(
+            directory: configuration.dataDirectory,
+            syncWrites: configuration.profile.effectiveSyncWrites
+        )
+    }
+
+    /// Serves until the calling task is cancelled. `onReady` gets the endpoint (with the real port) once bound.
+    public func run(
+        logger: Logger? = nil,
+        onReady: @escaping @Sendable (BlobIngressEndpoint) async -> Void = { _ in }
+    )
+        async throws
+    {
+        let responder = BlobResponder(
+            store: store,
+            account: configuration.account,
+            key: key,
+            profile: configuration.profile
+        )
+        var log = logger ?? Logger(label: "replsim.blob-ingress")
+        if logger == nil { log.logLevel = .warning }
+        let configuration = self.configuration
+        let app = Application(
+            responder: responder,
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: "replsim-blob-ingress"
+            ),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                await onReady(
+                    BlobIngressEndpoint(
+                        host: configuration.host,
+                        port: port,
+                        account: configuration.account,
+                        accountKeyBase64: configuration.accountKeyBase64
+                    )
+                )
+            },
+            logger: log
+        )
+        try await app.run()
+    }
+}
+
+public struct BlobIngressConfigurationError: Error, CustomStringConvertible, Sendable {
+    public var problem: String
+    public var description: String { "blob ingress configuration: \(problem)" }
+}

@@ -1,0 +1,107 @@
+import Hummingbird
+import NIOCore
+
+/// The Azure Blob service error codes this server answers with, each with its HTTP status.
+///
+/// Source: "Blob service error codes" and "Common REST API error codes" (learn.microsoft.com/rest/api/storageservices);
+/// bodies are `<?xml version="1.0" encoding="utf-8"?><Error><Code>…</Code><Message>…</Message></Error>`.
+public enum BlobErrorCode: String, Sendable, CaseIterable {
+    case authenticationFailed = "AuthenticationFailed"
+    case authorizationPermissionMismatch = "AuthorizationPermissionMismatch"
+    case authorizationProtocolMismatch = "AuthorizationProtocolMismatch"
+    case containerNotFound = "ContainerNotFound"
+    case containerAlreadyExists = "ContainerAlreadyExists"
+    case blobNotFound = "BlobNotFound"
+    case invalidPageRange = "InvalidPageRange"
+    case invalidRange = "InvalidRange"
+    case invalidHeaderValue = "InvalidHeaderValue"
+    case missingRequiredHeader = "MissingRequiredHeader"
+    case invalidQueryParameterValue = "InvalidQueryParameterValue"
+    case invalidResourceName = "InvalidResourceName"
+    case invalidBlobType = "InvalidBlobType"
+    case invalidBlockId = "InvalidBlockId"
+    case invalidBlockList = "InvalidBlockList"
+    case invalidXmlDocument = "InvalidXmlDocument"
+    case md5Mismatch = "Md5Mismatch"
+    case crc64Mismatch = "Crc64Mismatch"
+    case requestBodyTooLarge = "RequestBodyTooLarge"
+    case unsupportedHttpVerb = "UnsupportedHttpVerb"
+    case serverBusy = "ServerBusy"
+    case internalError = "InternalError"
+
+    /// The HTTP status the service sends with this code.
+    public var status: HTTPResponse.Status {
+        switch self {
+        case .authenticationFailed, .authorizationPermissionMismatch, .authorizationProtocolMismatch: .forbidden
+        case .containerNotFound, .blobNotFound: .notFound
+        case .containerAlreadyExists, .invalidBlobType: .conflict
+        case .invalidRange: .rangeNotSatisfiable
+        case .invalidPageRange, .invalidHeaderValue, .missingRequiredHeader, .invalidQueryParameterValue,
+            .invalidResourceName,
+            .invalidBlockId, .invalidBlockList, .invalidXmlDocument, .md5Mismatch, .crc64Mismatch:
+            .badRequest
+        case .requestBodyTooLarge: .contentTooLarge
+        case .unsupportedHttpVerb: .methodNotAllowed
+        case .serverBusy: .serviceUnavailable
+        case .internalError: .internalServerError
+        }
+    }
+}
+
+/// A request the service refuses: the code, a message naming what was wrong, and extra response headers.
+public struct BlobServiceError: Error, Sendable, CustomStringConvertible {
+    public var code: BlobErrorCode
+    public var message: String
+    /// Status override (Azure sends `InvalidPageRange` as 400 for misaligned ranges, 416 past the end).
+    public var status: HTTPResponse.Status
+    public var headers: HTTPFields
+
+    public init(
+        _ code: BlobErrorCode,
+        _ message: String,
+        status: HTTPResponse.Status? = nil,
+        headers: HTTPFields = [:]
+    ) {
+        self.code = code
+        self.message = message
+        self.status = status ?? code.status
+        self.headers = headers
+    }
+
+    public var description: String { "\(status.code) \(code.rawValue): \(message)" }
+
+    /// The XML error body; `Message` is XML-escaped.
+    public var xmlBody: String {
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>\(code.rawValue)</Code>"
+            + "<Message>\(XML.escape(message))</Message></Error>"
+    }
+
+    /// The response: status, `x-ms-error-code`, XML body (none for HEAD, as the service does).
+    func response(requestID: String, version: String, includeBody: Bool) -> Response {
+        var fields = headers
+        fields[.init("x-ms-error-code")!] = code.rawValue
+        fields[.init("x-ms-request-id")!] = requestID
+        fields[.init("x-ms-version")!] = version
+        fields[.contentType] = "application/xml"
+        let body = ByteBuffer(string: xmlBody)
+        fields[.contentLength] = String(body.readableBytes)
+        return Response(status: status, headers: fields, body: includeBody ? .init(byteBuffer: body) : .init())
+    }
+}
+
+enum XML {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for char in text {
+            switch char {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.append(char)
+            }
+        }
+        return out
+    }
+}

@@ -1,1 +1,0 @@
-// Compression — placeholder; see docs/architecture.md.

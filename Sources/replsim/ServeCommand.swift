@@ -1,0 +1,77 @@
+import ArgumentParser
+import BlobIngress
+import Dispatch
+import Foundation
+
+/// `replsim serve`: the Azure Blob REST subset on loopback, durable under `--data`.
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the blob ingress server (Azure Blob REST subset: containers, page and block blobs).",
+        discussion: """
+            Prints 'replsim serve: listening on http://HOST:PORT/ACCOUNT account=ACCOUNT' once ready (with the real \
+            port when --port 0), then the SDK connection string. Stop it with Ctrl-C; acknowledged writes are on disk.
+            """
+    )
+
+    @Option(help: "Address to bind (loopback by default).")
+    var host = "127.0.0.1"
+
+    @Option(help: "TCP port; 0 picks a free one and prints it.")
+    var port = 10000
+
+    @Option(help: "Directory holding containers and blobs (created if missing).")
+    var data = "./blob-data"
+
+    @Option(help: "Storage account name.")
+    var account = "replsim"
+
+    @Option(help: "Account key, base64 (default: the well-known development key).")
+    var key = BlobIngressConfiguration.developmentKey
+
+    @Option(help: "JSON ingress profile: throttling rates, size limits, fault injection, syncWrites.")
+    var profile: String?
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is outside 0...65535") }
+    }
+
+    func run() throws {
+        let ingressProfile = try profile.map { try IngressProfile.load(path: $0) } ?? IngressProfile()
+        let server = try BlobIngressServer(
+            configuration: .init(
+                host: host,
+                port: port,
+                dataDirectory: data,
+                account: account,
+                accountKeyBase64: key,
+                profile: ingressProfile
+            )
+        )
+        let outcome = ServeOutcome()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                try await server.run { endpoint in
+                    // Unbuffered, so a parent reading the pipe sees the port at once.
+                    let text =
+                        "replsim serve: listening on \(endpoint.blobEndpoint) account=\(endpoint.account)\n"
+                        + "replsim serve: connection string \(endpoint.connectionString)\n"
+                    FileHandle.standardOutput.write(Data(text.utf8))
+                }
+            } catch {
+                outcome.record(error)
+            }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error { throw error }
+    }
+}
+
+/// The server task's error, handed back to the synchronous command.
+final class ServeOutcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Error?
+    func record(_ error: Error) { lock.withLock { stored = error } }
+    var error: Error? { lock.withLock { stored } }
+}
