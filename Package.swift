@@ -105,6 +105,11 @@ targets += [
     ),
 ]
 
+// MARK: - CLITests: the real `replsim` binary run as a process
+targets += [
+    .testTarget(name: "CLITests", dependencies: ["replsim"]),
+]
+
 let package = Package(
     name: "replsim",
     platforms: [.macOS(.v14)],
