@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what it needs, builds, runs every test. Used by .ci/run.
+# The whole test suite: installs what it needs, builds, runs every test, then replsim's own regression
+# check of its CI scenarios against the committed baselines. Used by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-system.sh --tests
 swift build --build-tests
 swift test --skip-build
+# Predictions must not move without a reason: re-run scenarios/ci and compare with results/baseline.
+# (After an intended model change: replsim check scenarios/ci --baseline results/baseline --update)
+"$(swift build --show-bin-path)/replsim" check scenarios/ci --baseline results/baseline --tolerance 2 --quiet
