@@ -74,13 +74,14 @@ public struct TCPParameters: Sendable, Equatable {
     public var cubicResponse: CubicResponse
     /// Full-size packets at the path's slowest resource added to the RTT of the window limit: the data packet's
     /// and its ACK partner's serialisation (store-and-forward; ns-3 measured 2.27 ms at 2 ms base RTT and
-    /// 100 Mbit/s, validation/ns3/NOTES.md observation 2). 2 by default; 0 gives the pure window / RTT.
+    /// 100 Mbit/s, validation/ns3/NOTES.md observation 2): 2 models that; 0 (default) gives the pure
+    /// window / RTT of DOMAIN.md §5.2. Under 1 % at ≥ 10 ms RTT or ≥ 1 Gbit/s.
     public var serialisationPackets: Double
 
     public init(
         mssBytes: Int = 1460, windowBytes: Int? = nil, slowStart: Bool = true, initialWindowSegments: Int = 10,
         slowStartAfterIdle: Bool = true, ackCounting: AckCounting = .perSegment, delayedAckSegments: Int = 2,
-        cubicResponse: CubicResponse = .rfc9438, serialisationPackets: Double = 2
+        cubicResponse: CubicResponse = .rfc9438, serialisationPackets: Double = 0
     ) {
         self.mssBytes = mssBytes
         self.windowBytes = windowBytes
@@ -182,7 +183,8 @@ public enum TCPCaps {
         case .cubic:
             switch tcp.cubicResponse {
             case .rfc9438: return cubic(mssBytes: mss, rttSeconds: rtt, lossRate: p)
-            case .ns3: return cubicNS3(mssBytes: mss, rttSeconds: rtt, lossRate: p, delayedAckSegments: tcp.delayedAckSegments)
+            case .ns3:
+                return cubicNS3(mssBytes: mss, rttSeconds: rtt, lossRate: p, delayedAckSegments: tcp.delayedAckSegments)
             }
         }
     }

@@ -49,7 +49,7 @@ extension DocumentDecoder {
     private func readTCP(_ node: Node, path: String, defaults: TCPSettings) -> TCPSettings {
         let keys = [
             "variant", "mss", "initialWindow", "receiveWindow", "slowStartAfterIdle", "ackCounting",
-            "delayedAckSegments", "cubicResponse", "wireOverhead",
+            "delayedAckSegments", "cubicResponse", "wireOverhead", "windowSerialisationPackets",
         ]
         guard let f = Fields(node, path: path, context: context, known: keys) else { return defaults }
         return TCPSettings(
@@ -74,7 +74,10 @@ extension DocumentDecoder {
                 [Check.within(1...8, "1...8 segments")]),
             cubicResponse: f.read("cubicResponse", ValueKind<TCPCubicResponse>.choice, default: defaults.cubicResponse),
             wireOverheadBytes: f.read(
-                "wireOverhead", .size, default: defaults.wireOverheadBytes, [Check.within(0...200, "0...200 bytes")])
+                "wireOverhead", .size, default: defaults.wireOverheadBytes, [Check.within(0...200, "0...200 bytes")]),
+            windowSerialisationPackets: f.read(
+                "windowSerialisationPackets", .number, default: defaults.windowSerialisationPackets,
+                [Check.within(0...10, "0...10 packets")])
         )
     }
 

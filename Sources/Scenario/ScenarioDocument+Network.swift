@@ -59,6 +59,9 @@ public struct TCPSettings: Sendable, Equatable, Codable {
     /// options, link framing), 0...200. Capacities are scaled by MSS / (MSS + this). Default 0: capacities are
     /// payload capacities (78 for Ethernet without timestamps, 54 for ns-3's PPP with timestamps).
     public var wireOverheadBytes: Int64 = 0
+    /// Full-size packets at the slowest link added to the RTT of the window limit, 0...10 (default 0: window /
+    /// RTT; 2 = a data packet and its delayed-ACK partner, as ns-3 measured at 2 ms / 100 Mbit/s).
+    public var windowSerialisationPackets: Double = 0
 
     /// The share of a link's bit rate left for payload: MSS / (MSS + `wireOverheadBytes`).
     public var payloadEfficiency: Double { Double(mssBytes) / Double(mssBytes + wireOverheadBytes) }

@@ -31,8 +31,11 @@ public struct FidelityComparison: Sendable {
 
     /// Simulates every point (in file order).
     /// - Throws: the first point's scenario or simulation error.
-    public static func run(_ points: [NS3Point]) throws -> FidelityComparison {
-        FidelityComparison(rows: try points.map { FidelityRow(point: $0, replsimMbps: try FidelityScenario.simulate($0)) })
+    public static func run(_ points: [NS3Point], knobs: FidelityScenario.Knobs = .ns3) throws -> FidelityComparison {
+        FidelityComparison(
+            rows: try points.map { point in
+                FidelityRow(point: point, replsimMbps: try FidelityScenario.simulate(point, knobs: knobs))
+            })
     }
 
     public init(rows: [FidelityRow]) { self.rows = rows }
@@ -89,13 +92,15 @@ public struct FidelityComparison: Sendable {
     /// Markdown: the point table, the sweep table and a summary line.
     public func markdown() -> String {
         var lines = [
-            "| point | tcp | VMs x T | C Mbps | RTT ms | loss | window | ns-3 Mbps | replsim Mbps | error | tolerance | ok |",
+            "| point | tcp | VMs x T | C Mbps | RTT ms | loss | window | ns-3 Mbps | replsim Mbps | error | tolerance "
+                + "| ok |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for row in rows {
             let p = row.point
             lines.append(
-                "| \(p.point) | \(p.tcp) | \(p.vms)x\(p.threads) | \(Self.number(p.rateMbps)) | \(Self.number(p.rttMs)) "
+                "| \(p.point) | \(p.tcp) | \(p.vms)x\(p.threads) | \(Self.number(p.rateMbps)) "
+                    + "| \(Self.number(p.rttMs)) "
                     + "| \(p.loss == 0 ? "0" : String(format: "%g", p.loss)) | \(Self.bytes(min(p.sndBuf, p.rcvBuf))) "
                     + "| \(String(format: "%.2f", p.goodputMbps)) | \(String(format: "%.2f", row.replsimMbps)) "
                     + "| \(Self.percent(row.error, signed: true)) | \(Self.percent(row.tolerance)) "

@@ -13,14 +13,24 @@ import SimDriver
 /// constant 5 ms; storage caps far above C; the run measures [`warmup_s`, `sim_s`) and runs past `sim_s` until
 /// the chunks in flight there have completed (`tailSeconds(for:)`).
 public enum FidelityScenario {
+    /// Which TCP behaviour to simulate.
+    public enum Knobs: Sendable {
+        /// ns-3 3.37's behaviour, set explicitly (the comparison).
+        case ns3
+        /// replsim's defaults (Linux/RFC: per-segment growth, RFC 9438 CUBIC, capacities as payload rates, slow
+        /// start after idle), to show how far real-stack predictions sit from ns-3.
+        case realStack
+    }
+
     /// ns-3's per-packet bytes besides the payload: 20 IP + 20 TCP + 12 timestamp option + 2 PPP.
     public static let ns3WireOverheadBytes = 54
 
     /// The scenario YAML for `point`.
-    public static func yaml(for p: NS3Point) -> String {
+    public static func yaml(for p: NS3Point, knobs: Knobs = .ns3) -> String {
         let rate = p.rateMbps
         // Enough data that no VM runs out during the run: C × duration per VM, twice, in whole chunks.
-        let chunks = Int((rate * 1e6 / 8 * (p.simS + tailSeconds(for: p)) * 2 / Double(p.chunkBytes)).rounded(.up)) + 2 * p.threads
+        let bytesPerVM = rate * 1e6 / 8 * (p.simS + tailSeconds(for: p)) * 2
+        let chunks = Int((bytesPerVM / Double(p.chunkBytes)).rounded(.up)) + 2 * p.threads
         let diskBytes = chunks * p.chunkBytes
         let hosts = (1...p.vms).map { "  - {name: vm-host-\($0), nic: \(format(rate * p.accessFactor))Mbps}" }
         let reno = p.tcp == "NewReno"
@@ -43,17 +53,17 @@ public enum FidelityScenario {
               uploadThreadsPerVM: \(p.threads)
               chunkSize: \(p.chunkBytes)
             network:
-              circuit: {bandwidth: \(format(rate))Mbps, rtt: \(format(p.rttMs))ms, loss: \(format(p.loss)), policer: single}
+              circuit:
+                bandwidth: \(format(rate))Mbps
+                rtt: \(format(p.rttMs))ms
+                loss: \(format(p.loss))
+                policer: single
               tcp:
                 variant: \(reno ? "reno" : "cubic")
                 mss: \(p.mss)
                 initialWindow: \(p.initialCwnd)
                 receiveWindow: \(min(p.sndBuf, p.rcvBuf))
-                slowStartAfterIdle: false
-                ackCounting: \(reno ? "per-ack" : "per-segment")
-                delayedAckSegments: \(p.delAckCount)
-                cubicResponse: ns3
-                wireOverhead: \(ns3WireOverheadBytes)
+            \(knobs == .ns3 ? ns3Knobs(reno: reno, delayedAckSegments: p.delAckCount) : "")
             storage:
               preset: major-region-2025
               ingress: 1000Gbps
@@ -76,17 +86,29 @@ public enum FidelityScenario {
         return (3 * Double(p.chunkBytes) * 8 / rate + 1).rounded(.up)
     }
 
+    /// The `network.tcp` lines that select ns-3's behaviour (docs/accuracy.md).
+    static func ns3Knobs(reno: Bool, delayedAckSegments: Int) -> String {
+        """
+            slowStartAfterIdle: false
+            ackCounting: \(reno ? "per-ack" : "per-segment")
+            delayedAckSegments: \(delayedAckSegments)
+            cubicResponse: ns3
+            wireOverhead: \(ns3WireOverheadBytes)
+            windowSerialisationPackets: 2
+        """
+    }
+
     /// The validated scenario document for `point`.
     /// - Throws: `ScenarioErrors` if the generated YAML does not validate (names the point).
-    public static func document(for p: NS3Point) throws -> ScenarioDocument {
-        try ScenarioLoader.parse(yaml: yaml(for: p), file: "ns3:\(p.point)").document
+    public static func document(for p: NS3Point, knobs: Knobs = .ns3) throws -> ScenarioDocument {
+        try ScenarioLoader.parse(yaml: yaml(for: p, knobs: knobs), file: "ns3:\(p.point)").document
     }
 
     /// replsim's goodput for `point` in Mbit/s: payload throughput in the measurement window.
     /// - Complexity: proportional to the chunks and rate changes simulated (not to bytes).
-    public static func simulate(_ p: NS3Point) throws -> Double {
+    public static func simulate(_ p: NS3Point, knobs: Knobs = .ns3) throws -> Double {
         let result = try SimDriver.run(
-            document(for: p), id: p.point, options: SimDriver.Options(checkInvariants: false))
+            document(for: p, knobs: knobs), id: p.point, options: SimDriver.Options(checkInvariants: false))
         return result.throughputBitsPerSecond / 1e6
     }
 
