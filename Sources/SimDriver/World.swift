@@ -86,7 +86,8 @@ struct World {
             mssBytes: Int(tcp.mssBytes), windowBytes: Int(tcp.receiveWindowBytes), slowStart: true,
             initialWindowSegments: tcp.initialWindowSegments, slowStartAfterIdle: tcp.slowStartAfterIdle,
             ackCounting: tcp.ackCounting == .perAck ? .perAck : .perSegment, delayedAckSegments: tcp.delayedAckSegments,
-            cubicResponse: tcp.cubicResponse == .ns3 ? .ns3 : .rfc9438)
+            cubicResponse: tcp.cubicResponse == .ns3 ? .ns3 : .rfc9438,
+            serialisationPackets: tcp.windowSerialisationPackets)
         for vm in 0..<doc.vms.count {
             let host = doc.vms.hostIndex(ofVM: vm, hostCount: hostCount)
             var blobs: [BlobID] = []
