@@ -96,7 +96,7 @@ targets += [
 // MARK: - FidelityTests: replsim vs packet-level ns-3 (issue 8); the comparison library lives in validation/
 targets += [
     .target(name: "Fidelity", dependencies: ["Scenario", "SimDriver", "Results"], path: "validation/Fidelity"),
-    .testTarget(name: "FidelityTests", dependencies: ["Fidelity"]),
+    .testTarget(name: "FidelityTests", dependencies: ["Fidelity", "NetModel", "Scenario"]),
 ]
 
 // MARK: - replsim: the command (swift-argument-parser only here)

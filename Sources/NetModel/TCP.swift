@@ -230,7 +230,7 @@ extension TCPParameters {
     /// The slow-start window for the model's cwnd, which starts at the initial window and doubles every RTT:
     /// IW · (cwnd / IW)^log2(g) with g = `slowStartGrowth` (identity for g = 2, ×1.5 per RTT for per-ACK growth
     /// with b = 2).
-    func effectiveSlowStartWindow(modelWindow cwnd: Double) -> Double {
+    public func effectiveSlowStartWindow(modelWindow cwnd: Double) -> Double {
         let growth = slowStartGrowth
         guard growth != 2 else { return cwnd }
         let initial = Double(initialWindowSegments)
