@@ -93,6 +93,12 @@ targets += [
     ),
 ]
 
+// MARK: - FidelityTests: replsim vs packet-level ns-3 (issue 8); the comparison library lives in validation/
+targets += [
+    .target(name: "Fidelity", dependencies: ["Scenario", "SimDriver", "Results"], path: "validation/Fidelity"),
+    .testTarget(name: "FidelityTests", dependencies: ["Fidelity", "NetModel", "Scenario"]),
+]
+
 // MARK: - replsim: the command (swift-argument-parser only here)
 targets += [
     .executableTarget(
@@ -100,7 +106,7 @@ targets += [
         dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "Scenario", "SimDriver", "Results", "Reports", "Pcap", "Compression",
-            "BlobIngress",
+            "BlobIngress", "Fidelity",
         ]
     ),
 ]

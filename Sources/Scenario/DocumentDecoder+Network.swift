@@ -47,7 +47,10 @@ extension DocumentDecoder {
     }
 
     private func readTCP(_ node: Node, path: String, defaults: TCPSettings) -> TCPSettings {
-        let keys = ["variant", "mss", "initialWindow", "receiveWindow", "slowStartAfterIdle"]
+        let keys = [
+            "variant", "mss", "initialWindow", "receiveWindow", "slowStartAfterIdle", "ackCounting",
+            "delayedAckSegments", "cubicResponse", "wireOverhead", "windowSerialisationPackets",
+        ]
         guard let f = Fields(node, path: path, context: context, known: keys) else { return defaults }
         return TCPSettings(
             variant: f.read("variant", ValueKind<TCPVariant>.choice, default: defaults.variant),
@@ -64,7 +67,17 @@ extension DocumentDecoder {
                 default: defaults.receiveWindowBytes,
                 [Check.within(1024...1_073_741_824, "1KiB...1GiB")]
             ),
-            slowStartAfterIdle: f.read("slowStartAfterIdle", .boolean, default: defaults.slowStartAfterIdle)
+            slowStartAfterIdle: f.read("slowStartAfterIdle", .boolean, default: defaults.slowStartAfterIdle),
+            ackCounting: f.read("ackCounting", ValueKind<TCPAckCounting>.choice, default: defaults.ackCounting),
+            delayedAckSegments: f.read(
+                "delayedAckSegments", .integer, default: defaults.delayedAckSegments,
+                [Check.within(1...8, "1...8 segments")]),
+            cubicResponse: f.read("cubicResponse", ValueKind<TCPCubicResponse>.choice, default: defaults.cubicResponse),
+            wireOverheadBytes: f.read(
+                "wireOverhead", .size, default: defaults.wireOverheadBytes, [Check.within(0...200, "0...200 bytes")]),
+            windowSerialisationPackets: f.read(
+                "windowSerialisationPackets", .number, default: defaults.windowSerialisationPackets,
+                [Check.within(0...10, "0...10 packets")])
         )
     }
 

@@ -49,6 +49,38 @@ public struct TCPSettings: Sendable, Equatable, Codable {
     public var receiveWindowBytes: Int64
     /// Restart slow start after an idle period longer than the RTO (default true, Linux default, DOMAIN §5.2).
     public var slowStartAfterIdle: Bool
+    /// Window growth per acknowledged segment (Linux, RFC 3465; default) or per ACK (ns-3 NewReno).
+    public var ackCounting: TCPAckCounting = .perSegment
+    /// Segments per ACK with delayed ACKs, 1...8 (default 2, RFC 5681 §4.2).
+    public var delayedAckSegments: Int = 2
+    /// CUBIC loss response (default `.rfc9438`; `.ns3` for ns-3 3.37's TcpCubic).
+    public var cubicResponse: TCPCubicResponse = .rfc9438
+    /// Per-packet bytes besides the payload that the circuit's and paths' bit rates carry (TCP/IP headers,
+    /// options, link framing), 0...200. Capacities are scaled by MSS / (MSS + this). Default 0: capacities are
+    /// payload capacities (78 for Ethernet without timestamps, 54 for ns-3's PPP with timestamps).
+    public var wireOverheadBytes: Int64 = 0
+    /// Full-size packets at the slowest link added to the RTT of the window limit, 0...10 (default 0: window /
+    /// RTT; 2 = a data packet and its delayed-ACK partner, as ns-3 measured at 2 ms / 100 Mbit/s).
+    public var windowSerialisationPackets: Double = 0
+
+    /// The share of a link's bit rate left for payload: MSS / (MSS + `wireOverheadBytes`).
+    public var payloadEfficiency: Double { Double(mssBytes) / Double(mssBytes + wireOverheadBytes) }
+}
+
+/// How TCP senders count ACKs for window growth. YAML `ackCounting: per-segment | per-ack`.
+public enum TCPAckCounting: String, Sendable, Equatable, Codable, CaseIterable {
+    /// Per acknowledged segment (Linux; RFC 3465 byte counting): Mathis constant √(3/2), slow start ×2 per RTT.
+    case perSegment = "per-segment"
+    /// Per ACK (ns-3 3.37 NewReno): with b segments per ACK, Mathis constant √(3/(2b)), slow start ×(1 + 1/b).
+    case perAck = "per-ack"
+}
+
+/// Which CUBIC loss response to use. YAML `cubicResponse: rfc9438 | ns3`.
+public enum TCPCubicResponse: String, Sendable, Equatable, Codable, CaseIterable {
+    /// RFC 9438: the larger of the cubic response and the Reno-friendly window (DOMAIN §5.2).
+    case rfc9438
+    /// ns-3 3.37 TcpCubic (no Reno-friendly region), fitted: docs/accuracy.md.
+    case ns3
 }
 
 /// An internet fallback path.

@@ -18,10 +18,12 @@ struct World {
 
     init(document doc: ScenarioDocument, streams: RandomStreams) throws {
         hostCount = doc.hosts.count
+        // Network bit rates carry headers and framing; flows carry payload (TCPSettings.wireOverheadBytes).
+        let payloadShare = doc.network.tcp.payloadEfficiency
         let compression = doc.replication.compressionBytesPerSecondPerCore
         var hostSide: [[ResourceID]] = []
         for (index, host) in doc.hosts.enumerated() {
-            var resources = [try net.addResource(name: "nic:\(host.name)", kind: .nic, bitsPerSecond: host.nicBitsPerSecond)]
+            var resources = [try net.addResource(name: "nic:\(host.name)", kind: .nic, bitsPerSecond: host.nicBitsPerSecond * payloadShare)]
             if let compression {
                 // Compression runs on raw bytes; the flows carry compressed bytes, so the CPU's capacity is
                 // expressed in wire bits: cores × raw bytes/s × 8 × ratio.
@@ -36,7 +38,7 @@ struct World {
         var fallbackIDs: [FallbackPathID] = []
         for path in doc.network.fallbackPaths {
             let config = FallbackPathConfig(
-                name: path.name, bitsPerSecond: path.capacityBitsPerSecond,
+                name: path.name, bitsPerSecond: path.capacityBitsPerSecond * payloadShare,
                 characteristics: PathCharacteristics(
                     rttSeconds: Double(path.rttNanoseconds) / 1e9, lossRate: path.loss, congestionControl: congestion),
                 crossTraffic: Self.crossTraffic(path.crossTraffic))
@@ -53,7 +55,7 @@ struct World {
             let restoration = outages.first?.restorationNanoseconds ?? 10_000_000_000
             circuit = try net.addCircuit(
                 CircuitConfig(
-                    name: "circuit", bitsPerSecond: c.bandwidthBitsPerSecond,
+                    name: "circuit", bitsPerSecond: c.bandwidthBitsPerSecond * payloadShare,
                     characteristics: PathCharacteristics(
                         rttSeconds: Double(c.rttNanoseconds) / 1e9, lossRate: c.loss, congestionControl: congestion),
                     policing: c.policer == .single ? .single : .dual,
@@ -82,7 +84,10 @@ struct World {
 
         let tcpParameters = TCPParameters(
             mssBytes: Int(tcp.mssBytes), windowBytes: Int(tcp.receiveWindowBytes), slowStart: true,
-            initialWindowSegments: tcp.initialWindowSegments, slowStartAfterIdle: tcp.slowStartAfterIdle)
+            initialWindowSegments: tcp.initialWindowSegments, slowStartAfterIdle: tcp.slowStartAfterIdle,
+            ackCounting: tcp.ackCounting == .perAck ? .perAck : .perSegment, delayedAckSegments: tcp.delayedAckSegments,
+            cubicResponse: tcp.cubicResponse == .ns3 ? .ns3 : .rfc9438,
+            serialisationPackets: tcp.windowSerialisationPackets)
         for vm in 0..<doc.vms.count {
             let host = doc.vms.hostIndex(ofVM: vm, hostCount: hostCount)
             var blobs: [BlobID] = []
