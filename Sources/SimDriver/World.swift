@@ -23,7 +23,10 @@ struct World {
         let compression = doc.replication.compressionBytesPerSecondPerCore
         var hostSide: [[ResourceID]] = []
         for (index, host) in doc.hosts.enumerated() {
-            var resources = [try net.addResource(name: "nic:\(host.name)", kind: .nic, bitsPerSecond: host.nicBitsPerSecond * payloadShare)]
+            var resources = [
+                try net.addResource(
+                    name: "nic:\(host.name)", kind: .nic, bitsPerSecond: host.nicBitsPerSecond * payloadShare)
+            ]
             if let compression {
                 // Compression runs on raw bytes; the flows carry compressed bytes, so the CPU's capacity is
                 // expressed in wire bits: cores × raw bytes/s × 8 × ratio.
