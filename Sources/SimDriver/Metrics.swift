@@ -20,9 +20,10 @@ struct Metrics {
     var throttled = 0
     var resets = 0
     var commits = 0
-    /// Threads per activity right now, and thread-seconds per activity inside the measured interval.
-    var activityCounts: [BottleneckKind: Int] = [:]
-    var activitySeconds: [BottleneckKind: Double] = [:]
+    /// Threads per activity right now, and thread-seconds per activity inside the measured interval, indexed
+    /// by `Metrics.kinds` (arrays, not dictionaries: the order of floating-point sums must not depend on hashing).
+    var activityCounts = [Int](repeating: 0, count: Metrics.kinds.count)
+    var activitySeconds = [Double](repeating: 0, count: Metrics.kinds.count)
     var clock: Int64 = 0
     var netAtStart = BottleneckTotals()
     var netAtEnd: BottleneckTotals?
@@ -30,6 +31,9 @@ struct Metrics {
 
     /// At most this many time-series points per run; per-VM series only up to `perVMSeriesLimit` VMs.
     static let maxPoints = 300
+    static let kinds = BottleneckKind.allCases
+
+    static func index(_ kind: BottleneckKind) -> Int { kinds.firstIndex(of: kind)! }
     static let perVMSeriesLimit = 10
 
     init(document: ScenarioDocument, vmCount: Int, threadsPerVM: Int) {
@@ -41,7 +45,7 @@ struct Metrics {
         perVMSeries = vmCount <= Self.perVMSeriesLimit
         vmBuckets = perVMSeries ? Array(repeating: Array(repeating: 0, count: count), count: vmCount) : []
         measuredVMBytes = Array(repeating: 0, count: vmCount)
-        activityCounts[.idle] = vmCount * threadsPerVM
+        activityCounts[Self.index(.idle)] = vmCount * threadsPerVM
         measurementStarted = measureStart == 0
     }
 
@@ -61,8 +65,8 @@ struct Metrics {
         let upper = Swift.min(now, measureEnd)
         if upper > lower {
             let seconds = Double(upper - lower) / 1e9
-            for (kind, count) in activityCounts where count > 0 {
-                activitySeconds[kind, default: 0] += Double(count) * seconds
+            for index in activityCounts.indices where activityCounts[index] > 0 {
+                activitySeconds[index] += Double(activityCounts[index]) * seconds
             }
         }
         if netAtEnd == nil, now >= measureEnd { netAtEnd = net.attribution }
@@ -75,8 +79,8 @@ struct Metrics {
     }
 
     mutating func threadChanged(from old: ThreadActivity, to new: ThreadActivity) {
-        if let kind = Self.kind(old) { activityCounts[kind, default: 0] -= 1 }
-        if let kind = Self.kind(new) { activityCounts[kind, default: 0] += 1 }
+        if let kind = Self.kind(old) { activityCounts[Self.index(kind)] -= 1 }
+        if let kind = Self.kind(new) { activityCounts[Self.index(kind)] += 1 }
     }
 
     /// The attribution kind of a thread that is not transferring (transferring threads are the model's).

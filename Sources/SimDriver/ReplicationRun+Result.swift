@@ -62,14 +62,22 @@ extension ReplicationRun {
     /// model's attribution), the others by what they waited for. The bottleneck is the largest share that is not
     /// `idle`, unless the threads were idle most of the time.
     func attribution() -> (String, [String: Double]) {
-        var seconds: [String: Double] = [:]
-        for (kind, value) in metrics.activitySeconds where value > 0 { seconds[kind.rawValue, default: 0] += value }
+        // Sums run in a fixed order (kinds, then model kinds), never in a dictionary's order.
+        var seconds: [(String, Double)] = []
+        func add(_ name: String, _ value: Double) {
+            guard value > 0 else { return }
+            if let index = seconds.firstIndex(where: { $0.0 == name }) {
+                seconds[index].1 += value
+            } else {
+                seconds.append((name, value))
+            }
+        }
+        for (index, kind) in Metrics.kinds.enumerated() { add(kind.rawValue, metrics.activitySeconds[index]) }
         let end = metrics.netAtEnd ?? world.net.attribution
         for kind in Bottleneck.allCases {
-            let value = end.flowSeconds(kind) - metrics.netAtStart.flowSeconds(kind)
-            if value > 0 { seconds[SimDriver.kind(kind), default: 0] += value }
+            add(SimDriver.kind(kind), end.flowSeconds(kind) - metrics.netAtStart.flowSeconds(kind))
         }
-        let total = seconds.values.reduce(0, +)
+        let total = seconds.reduce(0) { $0 + $1.1 }
         guard total > 0 else { return (BottleneckKind.idle.rawValue, [:]) }
         var shares: [String: Double] = [:]
         for (kind, value) in seconds { shares[kind] = value / total }
