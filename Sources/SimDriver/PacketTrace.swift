@@ -131,7 +131,8 @@ public final class PacketTrace {
     }
 
     /// Unix-epoch nanoseconds of virtual time 0, as the driver's core sees it: Monday 1970-01-05 00:00 UTC plus the
-    /// scenario's `startsAt`. Adding it to event times gives captures whose clock shows the scenario's weekday and hour.
+    /// scenario's `startsAt`. Adding it to event times gives captures whose clock shows the scenario's weekday and
+    /// hour.
     public static func timeOrigin(of document: ScenarioDocument) -> Int64 {
         4 * 86_400 * 1_000_000_000 + document.startOffsetNanoseconds
     }
@@ -351,7 +352,9 @@ private struct ActiveTransfer {
     var lastRate: Double?
     var segments: [TraceRate] = []
 
-    init(transfer: TransferID, key: ThreadKey, connection: Int, disk: Int, start: Int64, sizeBits: Double, cutAt: Int64) {
+    init(
+        transfer: TransferID, key: ThreadKey, connection: Int, disk: Int, start: Int64, sizeBits: Double, cutAt: Int64
+    ) {
         self.transfer = transfer
         self.key = key
         self.connection = connection
