@@ -277,6 +277,7 @@ public final class PacketTrace {
         var record = record
         record.close(at: at, deliveredBits: deliveredBits)
         let delivered = Int64((deliveredBits / 8).rounded())
+        guard delivered > 0 else { return }  // nothing reached the wire
         let header = Swift.min(World.requestHeaderBytes, delivered)
         let body = delivered - header
         var rates = Self.dropping(bits: Double(header) * 8, from: record.segments)

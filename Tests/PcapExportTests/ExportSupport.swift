@@ -102,33 +102,34 @@ enum ExportSupport {
         return (run, pcap)
     }
 
-    /// Client → server TCP payload per client address, from `tshark -q -z conv,tcp` (frame bytes minus 54 per frame
-    /// and 8 per SYN for its options); also the number of conversations.
-    static func payloadByClient(_ pcap: String) throws -> (bytes: [String: Double], conversations: Int) {
-        let text = try tshark(["-r", pcap, "-q", "-z", "conv,tcp"])
-        var bytes: [String: Double] = [:]
-        var conversations = 0
-        for line in text.split(separator: "\n") {
+    /// Client → server frames per connection (client `address:port`) from `tshark -q -z conv,tcp`. Its byte
+    /// columns are rounded to 2-3 digits (`35 MB`), so payload comes from `clientSegments` instead.
+    static func conversationFrames(_ pcap: String) throws -> [String: Int] {
+        var frames: [String: Int] = [:]
+        for line in try tshark(["-r", pcap, "-q", "-z", "conv,tcp"]).split(separator: "\n") {
             let words = line.split(separator: " ").map(String.init)
-            guard words.count > 8, words[1] == "<->", let a = words.first else { continue }
-            // A <-> B, then (frames, bytes[, unit]) for B→A, A→B and total.
-            var numbers: [Double] = []
-            var unitScale: [Double] = []
-            for word in words[3...] {
-                if let value = Double(word.replacingOccurrences(of: ",", with: "")) {
-                    numbers.append(value)
-                    unitScale.append(1)
-                } else if let scale = ["bytes": 1.0, "kB": 1e3, "MB": 1e6, "GB": 1e9][word], !unitScale.isEmpty {
-                    unitScale[unitScale.count - 1] = scale
-                }
-            }
+            guard words.count > 8, words[1] == "<->" else { continue }
+            // A <-> B, then frames and bytes (with a unit) for B → A, A → B and in total, then start and duration.
+            let numbers = words[3...].compactMap { Double($0) }
             guard numbers.count >= 6 else { continue }
-            let (frames, frameBytes) = (numbers[2], numbers[3] * unitScale[3])
-            let client = a.split(separator: ":")[0]
-            bytes[String(client), default: 0] += frameBytes - 54 * frames - 8
-            conversations += 1
+            frames[words[0]] = Int(numbers[2])
         }
-        return (bytes, conversations)
+        return frames
+    }
+
+    /// Client → server frames and payload bytes per connection (client `address:port`), from every segment.
+    static func clientSegments(_ pcap: String) throws -> [String: (frames: Int, bytes: Int64)] {
+        let text = try tshark(["-r", pcap, "-Y", "tcp.dstport == 80", "-T", "fields", "-e", "ip.src", "-e",
+                               "tcp.srcport", "-e", "tcp.len"])
+        var out: [String: (frames: Int, bytes: Int64)] = [:]
+        for line in text.split(separator: "\n") {
+            let cells = line.split(separator: "\t")
+            guard cells.count == 3, let length = Int64(cells[2]) else { continue }
+            let key = "\(cells[0]):\(cells[1])"
+            out[key, default: (0, 0)].frames += 1
+            out[key, default: (0, 0)].bytes += length
+        }
+        return out
     }
 
     /// One `-z io,stat,0,...` row (a single interval over the whole capture): the column values.
