@@ -72,6 +72,31 @@ import Testing
         #expect(rateChanges > requests, "rates never changed within a transfer")
     }
 
+    /// A host restart resets its VM's connections, a throttling storm answers 503 to header-only requests.
+    @Test func hostRestartAndThrottlingKeepTheLifeCycle() throws {
+        let faults = """
+            faults:
+              - hostRestart: {host: h1, at: 2s, downFor: 1s}
+              - throttlingStorm: {at: 1s, for: 2s, forced503: 50%}
+            """
+        let document = try Self.document(ExportSupport.scenarioYAML(duration: "6s", faults: faults))
+        let (result, trace, events) = try Self.trace(document)
+        Self.checkLifeCycle(events)
+        #expect(result.throttledRequests > 0)
+        var busy = 0
+        var bytes: Int64 = 0
+        for event in events {
+            switch event {
+            case .responseReceived(_, _, let status): busy += status == 503 ? 1 : 0
+            case .requestSent(_, _, _, _, let header, let body, _): bytes += Int64(header) + body
+            case .connectionOpened, .connectionReset, .connectionClosed: break
+            }
+        }
+        #expect(busy == result.throttledRequests)
+        #expect(trace.summary.resets >= 4, "VM 0's four connections reset when its host went down")
+        #expect(bytes - 500 * Int64(busy) == result.bytesOnWire, "503 requests carry only their 500-byte header")
+    }
+
     @Test func tracingDoesNotChangeTheRunAndSinkErrorsAreKept() throws {
         let document = try Self.document()
         let plain = try SimDriver.run(document)
