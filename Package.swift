@@ -99,6 +99,12 @@ targets += [
     .testTarget(name: "FidelityTests", dependencies: ["Fidelity", "NetModel", "Scenario"]),
 ]
 
+// MARK: - PcapExportTests: `replsim run --pcap` end to end (tshark agreement with result.json), PacketTrace events
+// The tshark tests run the built `replsim` executable next to the test bundle (`swift build --build-tests` builds it).
+targets += [
+    .testTarget(name: "PcapExportTests", dependencies: ["SimDriver", "Scenario", "Results", "Pcap"]),
+]
+
 // MARK: - replsim: the command (swift-argument-parser only here)
 targets += [
     .executableTarget(

@@ -75,6 +75,9 @@ extension ReplicationRun {
             setThread(vm: vm, request.thread, .awaitingResponse)
             let rtt = world.net.pathCharacteristics(of: state.connections[request.thread])?.rttSeconds ?? 0
             let kind: BottleneckKind = by == .blobRequests ? .blobRequestRate : .accountRequestRate
+            packetTrace?.requestThrottled(
+                vm: vm, thread: request.thread, host: state.host, disk: request.disk,
+                rttNanos: SimDuration.seconds(rtt).nanoseconds, at: sim.now.nanoseconds)
             sim.schedule(
                 after: .seconds(rtt) + serverLatency(),
                 .response(
@@ -87,6 +90,12 @@ extension ReplicationRun {
                     now: sim.now)
                 chunk.transfer = transfer
                 transferOwner[transfer] = (vm, request.id)
+                if let packetTrace {
+                    let rtt = world.net.pathCharacteristics(of: state.connections[request.thread])?.rttSeconds ?? 0
+                    packetTrace.transferStarted(
+                        transfer, vm: vm, thread: request.thread, host: state.host, disk: request.disk,
+                        wireBytes: wire, rttNanos: SimDuration.seconds(rtt).nanoseconds, at: sim.now.nanoseconds)
+                }
             } catch {
                 preconditionFailure("thread \(request.thread) of VM \(vm) could not start a transfer: \(error)")
             }
@@ -130,8 +139,11 @@ extension ReplicationRun {
                     let bits = world.net.cancelTransfer(transfer, now: sim.now) ?? 0
                     transferOwner[transfer] = nil
                     metrics.delivered(vm: vm, bytes: Int64(bits / 8), from: chunk.startedAt, to: sim.now, wasted: true)
+                    packetTrace?.transferEnded(
+                        transfer, deliveredBytes: Int64(bits / 8), reset: true, at: sim.now.nanoseconds)
                 }
             }
+            packetTrace?.vmStopped(vm, at: sim.now.nanoseconds)
             world.vms[vm].inFlight.removeAll()
             for index in world.vms[vm].timers.indices {
                 if let handle = world.vms[vm].timers[index] { sim.cancel(handle) }

@@ -32,6 +32,8 @@ final class ReplicationRun {
     let checkInvariants: Bool
     var invariants = InvariantChecker()
     var finishedVMs = 0
+    /// Records the run for a packet capture when set (`SimDriver.run(_:packetTrace:)`); nil costs nothing.
+    var packetTrace: PacketTrace?
 
     /// Unix-epoch nanoseconds of simulated time 0: Monday 1970-01-05 00:00 UTC plus the scenario's `startsAt`,
     /// so the core's work-hours throttle sees the intended weekday and hour.
@@ -71,15 +73,18 @@ final class ReplicationRun {
             apply(actions, vm: vm)
         }
         syncNetWake()
+        packetTrace?.networkSettled(world.net)
         sim.run(until: end, stopWhen: { [unowned self] _ in
             self.finishedVMs == self.world.vms.count || self.invariants.violation != nil
         }) { _, event in
             self.metrics.advance(to: self.sim.now, net: self.world.net)
             self.handle(event)
             self.syncNetWake()
+            self.packetTrace?.networkSettled(self.world.net)
         }
         let stop = finishedVMs == world.vms.count ? sim.now : end
         metrics.advance(to: stop, net: world.net)
+        packetTrace?.runEnded(at: stop.nanoseconds, net: world.net)
         return stop
     }
 
@@ -109,6 +114,8 @@ final class ReplicationRun {
             guard epoch == world.vms[vm].epoch, world.vms[vm].core != nil,
                 let inFlight = world.vms[vm].inFlight.removeValue(forKey: chunk)
             else { return }
+            packetTrace?.responseReceived(
+                vm: vm, thread: inFlight.thread, throttled: outcome.code != 0, at: sim.now.nanoseconds)
             switch outcome {
             case .success:
                 metrics.chunkAcknowledged(vm: vm, payloadBytes: inFlight.payloadBytes)
@@ -148,6 +155,7 @@ final class ReplicationRun {
                 var inFlight = world.vms[owner.vm].inFlight[owner.chunk]
             else { return }
             metrics.delivered(vm: owner.vm, bytes: inFlight.wireBytes, from: inFlight.startedAt, to: at)
+            packetTrace?.transferEnded(transfer, deliveredBytes: inFlight.wireBytes, reset: false, at: at.nanoseconds)
             inFlight.transfer = nil
             world.vms[owner.vm].inFlight[owner.chunk] = inFlight
             setThread(vm: owner.vm, inFlight.thread, .awaitingResponse)
@@ -162,6 +170,8 @@ final class ReplicationRun {
                 let inFlight = world.vms[owner.vm].inFlight.removeValue(forKey: owner.chunk)
             else { return }
             metrics.resets += 1
+            packetTrace?.transferEnded(
+                transfer, deliveredBytes: Int64(bitsDelivered / 8), reset: true, at: at.nanoseconds)
             metrics.delivered(
                 vm: owner.vm, bytes: Int64(bitsDelivered / 8), from: inFlight.startedAt, to: at, wasted: true)
             setThread(vm: owner.vm, inFlight.thread, .waiting(.outage))

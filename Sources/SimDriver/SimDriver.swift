@@ -29,12 +29,15 @@ public enum SimDriver {
         public static let debugBuild = false
     #endif
 
-    /// Simulates one scenario document.
+    /// Simulates one scenario document. With `packetTrace`, the run's connections are also reported to it (see
+    /// `PacketTrace`); a sink error does not stop the run, it is left in `packetTrace.failure`.
     /// - Throws: `SimDriverError` if the document cannot become a world (the scenario validator rules out most).
     public static func run(
-        _ document: ScenarioDocument, id: String = "run", parameters: [Parameter] = [], options: Options = Options()
+        _ document: ScenarioDocument, id: String = "run", parameters: [Parameter] = [], options: Options = Options(),
+        packetTrace: PacketTrace? = nil
     ) throws -> RunResult {
         let run = try ReplicationRun(document: document, checkInvariants: options.checkInvariants)
+        run.packetTrace = packetTrace
         let stop = run.run()
         if let violation = run.invariants.violation {
             throw SimDriverError.model("\(violation) at t=\(stop.inSeconds) s (seed \(document.seed))")

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import Pcap
+import Results
 import Scenario
+import SimDriver
 
 struct OutputOptions: ParsableArguments {
     @Option(help: "Output folder (default: results/<scenario>-<timestamp>/).")
@@ -37,8 +40,14 @@ struct Run: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var capture: PcapOptions
+
     func run() throws {
-        try exitOnBadInput { try output.simulateAndReport(try Simulate.load(file, seed: seed), seed: seed) }
+        try exitOnBadInput {
+            let scenario = try Simulate.load(file, seed: seed)
+            if capture.pcap != nil { return try capture.simulateAndExport(scenario, seed: seed, output: output) }
+            try output.simulateAndReport(scenario, seed: seed)
+        }
     }
 }
 
@@ -60,6 +69,8 @@ struct Sweep: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var capture: PcapOptions
+
     func validate() throws {
         for (name, text) in [("--threads", threads), ("--vms", vms)] {
             if let text, SweepAxis.values(from: text) == nil {
@@ -73,7 +84,9 @@ struct Sweep: ParsableCommand {
             var overrides: [SweepOverride] = []
             if let threads { overrides.append(SweepOverride(key: "threadsPerVM", values: SweepAxis.values(from: threads)!)) }
             if let vms { overrides.append(SweepOverride(key: "vms", values: SweepAxis.values(from: vms)!)) }
-            try output.simulateAndReport(try Simulate.load(file, overrides: overrides, seed: seed), seed: seed)
+            let scenario = try Simulate.load(file, overrides: overrides, seed: seed)
+            if capture.pcap != nil { return try capture.simulateAndExport(scenario, seed: seed, output: output) }
+            try output.simulateAndReport(scenario, seed: seed)
         }
     }
 }
@@ -107,5 +120,132 @@ func exitOnBadInput(_ body: () throws -> Void) throws {
     } catch let error as BadInput {
         FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
         throw ExitCode(2)
+    }
+}
+
+/// `--pcap`, `--pcap-window`, `--pcap-vms` of `run` and `sweep`: write one simulated run as a packet capture
+/// (docs/pcap.md). Needs a single run: a scenario without a sweep, or `sweep` with every axis set to one value.
+struct PcapOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Also write the run's traffic as a pcap file (one run only).", valueName: "file"))
+    var pcap: String?
+
+    @Option(name: .customLong("pcap-window"), help: "Export only this interval of virtual time, e.g. '5m..6m'.")
+    var pcapWindow: String?
+
+    @Option(name: .customLong("pcap-vms"), help: "Export only these VMs (0-based): '0,2', '0-3' or '1...4'.")
+    var pcapVMs: String?
+
+    func validate() throws {
+        if pcap == nil, pcapWindow != nil || pcapVMs != nil {
+            throw ValidationError("--pcap-window and --pcap-vms need --pcap FILE")
+        }
+        if let pcapWindow, Self.window(pcapWindow) == nil {
+            throw ValidationError(
+                "--pcap-window: expected START..END with durations and START < END, like '5m..6m', got '\(pcapWindow)'")
+        }
+        if let pcapVMs, Self.vms(pcapVMs) == nil {
+            throw ValidationError("--pcap-vms: expected VM indices like '0,2', '0-3' or '1...4', got '\(pcapVMs)'")
+        }
+    }
+
+    /// `5m..6m` (or `5m...6m`) → nanoseconds; nil unless both ends are durations with 0 <= start < end.
+    static func window(_ text: String) -> ClosedRange<Int64>? {
+        let parts = text.components(separatedBy: text.contains("...") ? "..." : "..")
+        guard parts.count == 2, let start = Quantity.nanoseconds(parts[0]), let end = Quantity.nanoseconds(parts[1]),
+            start >= 0, start < end
+        else { return nil }
+        return start...end
+    }
+
+    /// `0,2,5-7` or `1...4` → sorted distinct indices; nil for anything else.
+    static func vms(_ text: String) -> [Int]? {
+        var out: Set<Int> = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let bounds = item.contains("...") ? item.components(separatedBy: "...") : item.components(separatedBy: "-")
+            guard bounds.count <= 2, let low = Quantity.integer(bounds[0]),
+                let high = Quantity.integer(bounds[bounds.count - 1]), low >= 0, low <= high, high - low < 1_000_000
+            else { return nil }
+            out.formUnion(low...high)
+        }
+        return out.sorted()
+    }
+
+    /// Simulates the scenario's single point with a packet trace into `pcap`, then writes the report folder.
+    /// An exporter failure (disk full, ...) is printed after the report is written; the exit code is then 1.
+    func simulateAndExport(_ scenario: Scenario, seed: UInt64?, output: OutputOptions) throws {
+        guard let path = pcap else { return }
+        let points = scenario.expandSweep()
+        guard points.count == 1, var point = points.first else {
+            throw BadInput(
+                message: "--pcap exports one run, but \(scenario.file) has a sweep of \(points.count) points; "
+                    + "use a scenario without a sweep, or `replsim sweep` with one value per axis "
+                    + "(e.g. --threads 4 --vms 3)")
+        }
+        if let seed { point.document.seed = seed }
+        let document = point.document
+        let window = pcapWindow.flatMap(Self.window)
+        let vms = pcapVMs.flatMap(Self.vms)
+        if let bad = vms?.first(where: { $0 >= document.vms.count }) {
+            throw BadInput(
+                message: "--pcap-vms: VM \(bad) does not exist (the run has \(document.vms.count) VMs, 0-based)")
+        }
+        if let window, window.lowerBound >= document.durationNanoseconds {
+            throw BadInput(
+                message: "--pcap-window starts at \(Quantity.formatDuration(window.lowerBound)), after the run's "
+                    + "duration \(Quantity.formatDuration(document.durationNanoseconds))")
+        }
+        let origin = PacketTrace.timeOrigin(of: document)
+        let exporter: PcapExporter
+        do {
+            let shifted = window.map { ($0.lowerBound + origin)...($0.upperBound + origin) }
+            exporter = try PcapExporter(path: path, window: shifted)
+        } catch {
+            throw BadInput(message: "--pcap: \(error)")
+        }
+        let trace = PacketTrace(selection: .init(window: window, vms: vms.map(Set.init))) {
+            try exporter.write($0, origin: origin)
+        }
+        let parameters = point.assignments.map { Parameter(key: $0.key, value: $0.value) }
+        let result = try SimDriver.run(document, id: point.id, parameters: parameters, packetTrace: trace)
+        var failure = trace.failure
+        var packets = 0
+        do { packets = try exporter.finish().packets } catch { failure = failure ?? error }
+        let file = ResultFile(
+            tool: Simulate.tool, scenario: scenario.document.name, scenarioFile: scenario.file,
+            description: scenario.document.description, seed: seed ?? scenario.document.seed, mode: .simulated,
+            referenceRunID: point.id, limits: SimDriver.limits(of: scenario.document), runs: [result])
+        let dir = Simulate.outputDirectory(output.out, scenario: scenario.document.name)
+        try Simulate.write(file, to: dir)
+        if let failure {
+            FileHandle.standardError.write(Data("error: pcap export to \(path) failed: \(failure)\n".utf8))
+            throw ExitCode(1)
+        }
+        print("wrote \(path) (\(packets) packets, \(trace.summary.connections) connections, "
+            + "\(trace.summary.requests) requests, \(trace.summary.resets) resets)")
+        print("wrote \(dir.path)/report.html (1 run)")
+    }
+}
+
+extension PcapExporter {
+    /// Writes one trace event, its times shifted by `origin` (Unix-epoch ns of virtual time 0).
+    func write(_ event: PacketTraceEvent, origin: Int64) throws {
+        func endpoint(_ e: TraceEndpoint) -> IPv4Endpoint { IPv4Endpoint(IPv4Address(value: e.address), port: e.port) }
+        switch event {
+        case .connectionOpened(let id, _, let client, let server, let at, let rtt):
+            try openConnection(id, client: endpoint(client), server: endpoint(server), at: at + origin, rttNanos: rtt)
+        case .requestSent(let id, _, let at, let path, let headerBytes, let bodyBytes, let rates):
+            let segments = rates.map {
+                RateSegment(
+                    startNs: $0.startNanos + origin, endNs: $0.endNanos + origin, bitsPerSecond: $0.bitsPerSecond)
+            }
+            try request(id, at: at + origin, method: "PUT", path: path, headerBytes: headerBytes, bodyBytes: bodyBytes,
+                        rateSegments: segments)
+        case .responseReceived(let id, let at, let status):
+            try response(id, at: at + origin, status: status)
+        case .connectionReset(let id, let at):
+            try reset(id, at: at + origin)
+        case .connectionClosed(let id, let at):
+            try close(id, at: at + origin)
+        }
     }
 }
