@@ -7,9 +7,7 @@ import UploadCore
 extension ReplicationRun {
     /// Assembles the run's `RunResult` after `run()` stopped at `stop`.
     func result(id: String, parameters: [Parameter], stop: SimTime) -> RunResult {
-        // Transfers still in flight count for what they delivered so far. The network model is brought to
-        // `stop` first: it only moves at events, and events after `stop` never ran.
-        _ = world.net.advance(to: stop)
+        // Transfers still in flight count for what they delivered so far (`run()` brought the model to `stop`).
         for vm in world.vms.indices {
             for (_, chunk) in world.vms[vm].inFlight.sorted(by: { $0.key < $1.key }) {
                 guard let transfer = chunk.transfer, let remaining = world.net.bitsRemaining(of: transfer) else {

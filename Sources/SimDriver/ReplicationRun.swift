@@ -83,6 +83,9 @@ final class ReplicationRun {
             self.packetTrace?.networkSettled(self.world.net)
         }
         let stop = finishedVMs == world.vms.count ? sim.now : end
+        // The network model only moves at events; bring it to `stop` so that transfers still in flight count
+        // (in result.json and in a packet trace alike) for what they delivered up to the stop.
+        _ = world.net.advance(to: stop)
         metrics.advance(to: stop, net: world.net)
         packetTrace?.runEnded(at: stop.nanoseconds, net: world.net)
         return stop
