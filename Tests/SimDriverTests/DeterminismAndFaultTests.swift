@@ -42,7 +42,7 @@ func smallScenario(seed: UInt64, vms: Int = 2, threads: Int = 4, extra: String =
 @Suite struct FaultTests {
     /// Randomized small scenarios with faults; invariants are checked after every core step (a violation traps,
     /// naming the VM). Conservation: bytes acknowledged never exceed what the disks and churn can supply.
-    @Test(arguments: 1...24)
+    @Test(arguments: 1...120)
     func randomizedRunsKeepTheInvariants(seed: UInt64) throws {
         var random = SplitMix(seed: seed)
         let restartAt = 60 + random.next() % 400
