@@ -93,6 +93,24 @@ targets += [
     ),
 ]
 
+// MARK: - LiveDriver: drives UploadCore against a real Blob endpoint (AsyncHTTPClient, one connection per thread)
+targets += [
+    .target(
+        name: "LiveDriver",
+        dependencies: [
+            "UploadCore", "Results", "Compression", "BlobIngress",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]
+    ),
+    .testTarget(
+        name: "LiveDriverTests",
+        dependencies: ["LiveDriver", "UploadCore", "Results", "BlobIngress", "Compression"]
+    ),
+]
+
 // MARK: - replsim: the command (swift-argument-parser only here)
 targets += [
     .executableTarget(
@@ -100,7 +118,7 @@ targets += [
         dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "Scenario", "SimDriver", "Results", "Reports", "Pcap", "Compression",
-            "BlobIngress",
+            "BlobIngress", "LiveDriver",
         ]
     ),
 ]
