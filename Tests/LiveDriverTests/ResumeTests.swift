@@ -10,15 +10,15 @@ struct ResumeTests {
     /// byte-identical and the bytes sent again are at most threads × chunk.
     @Test func sigkillThenResume() async throws {
         try await withIngress { ingress, dir in
-            let size: Int64 = 256 << 20
-            let chunk: Int64 = 256 << 10
+            let size: Int64 = 96 << 20
+            let chunk: Int64 = 64 << 10
             let threads = 4
             let image = dir.file("image.img")
             try TestImage.generate(path: image, size: size, seed: 21, dataShare: 1)
             let journal = dir.file("journal")
             let arguments = [
                 "live", "--target", ingress.url, "--threads", "\(threads)", "--source", image, "--journal", journal,
-                "--chunk-size", "256KiB", "--out", dir.file("out"), "--quiet",
+                "--chunk-size", "64KiB", "--out", dir.file("out"), "--quiet",
             ]
             let process = Process()
             process.executableURL = URL(fileURLWithPath: try replsimBinary())
