@@ -3,8 +3,8 @@ import Foundation
 /// A deterministic, sparse-ish disk image for live runs and tests (`replsim live --generate SIZE`).
 ///
 /// The image is cut into 1 MiB regions; a seeded SplitMix64 stream picks each region's kind: with probability
-/// `dataShare` it holds data (half random bytes, half compressible: a repeated 4 KiB random pattern with every
-/// 64th byte random), with probability `dataShare / 4` it is written with zeros (data the file system stores,
+/// `dataShare` it holds data (half random bytes, half compressible: a repeated 4 KiB random pattern with 8 random
+/// bytes in every 64), with probability `dataShare / 4` it is written with zeros (data the file system stores,
 /// which the upload sends), otherwise it is a hole (never written, not sent). The same size, seed and share give
 /// the same bytes on every machine.
 public enum TestImage {
@@ -48,7 +48,7 @@ public enum TestImage {
         return written
     }
 
-    /// Kind 0: random; 1: compressible (a 4 KiB random pattern repeated, every 64th byte random); 2: zeros.
+    /// Kind 0: random; 1: compressible (a 4 KiB random pattern repeated, 8 random bytes in every 64); 2: zeros.
     private static func fill(_ bytes: UnsafeMutableRawBufferPointer, kind: Int, state: inout UInt64) {
         let words = bytes.bindMemory(to: UInt64.self)
         switch kind {
