@@ -105,6 +105,24 @@ targets += [
     .testTarget(name: "PcapExportTests", dependencies: ["SimDriver", "Scenario", "Results", "Pcap"]),
 ]
 
+// MARK: - LiveDriver: drives UploadCore against a real Blob endpoint (AsyncHTTPClient, one connection per thread)
+targets += [
+    .target(
+        name: "LiveDriver",
+        dependencies: [
+            "UploadCore", "Results", "Compression", "BlobIngress",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]
+    ),
+    .testTarget(
+        name: "LiveDriverTests",
+        dependencies: ["LiveDriver", "UploadCore", "Results", "BlobIngress", "Compression"]
+    ),
+]
+
 // MARK: - replsim: the command (swift-argument-parser only here)
 targets += [
     .executableTarget(
@@ -112,7 +130,7 @@ targets += [
         dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "Scenario", "SimDriver", "Results", "Reports", "Pcap", "Compression",
-            "BlobIngress", "Fidelity",
+            "BlobIngress", "Fidelity", "LiveDriver",
         ]
     ),
 ]

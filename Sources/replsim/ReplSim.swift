@@ -9,6 +9,7 @@ struct ReplSim: ParsableCommand {
         subcommands: [
             Run.self, Sweep.self, Report.self, Check.self, Validate.self, CalibrateCommand.self, Serve.self,
             ValidateNS3.self,
+            Live.self,
         ]
     )
 }

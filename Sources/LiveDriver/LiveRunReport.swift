@@ -1,0 +1,100 @@
+import Results
+import UploadCore
+
+/// The outcome of a live run: the core's counters plus what the shell measured.
+public struct LiveRunReport: Sendable {
+    /// The core's counters (including what a resumed journal had acknowledged before).
+    public var stats: UploadCoreStats
+    /// Threads (connections) used.
+    public var threads: Int
+    /// Endpoint uploaded to, without credentials.
+    public var endpoint: String
+    /// Wall-clock seconds of the upload in this process.
+    public var wallSeconds: Double
+    /// Whether the run resumed from a journal with records.
+    public var resumed: Bool
+    /// Bytes acknowledged before this process started (from the journal).
+    public var bytesAcknowledgedBefore: Int64
+    /// Bytes acknowledged by this process.
+    public var bytesAcknowledgedNow: Int64
+    /// Put Page body bytes this process sent, acknowledged or not.
+    public var bytesSent: Int64
+    /// Put Page requests sent.
+    public var requestsSent: Int
+    /// Bytes sent again: after a failure (retries) plus those started but not acknowledged before a restart.
+    public var bytesResent: Int64 { stats.bytesResentAfterFailure + stats.bytesResentAfterRecovery }
+    /// zlib output / input over the chunks measured; `nil` without `--compress`.
+    public var compressionRatio: Double?
+    /// CPU seconds zlib took over all chunks.
+    public var compressionCPUSeconds: Double
+    /// Seconds the core paused all starts after throttled responses / after resets and errors.
+    public var pausedSecondsThrottled: Double
+    public var pausedSecondsFaults: Double
+    /// Interval of ``throughputSeries``, seconds.
+    public var seriesIntervalSeconds: Double
+    /// Acknowledged throughput per interval, bits per second.
+    public var throughputSeries: [Double]
+
+    /// Mean acknowledged payload throughput of this process, bits per second.
+    public var throughputBitsPerSecond: Double {
+        wallSeconds > 0 ? Double(bytesAcknowledgedNow) * 8 / wallSeconds : 0
+    }
+
+    /// Estimated request and response header bytes per Put Page (signed request headers ≈ 450 B, response
+    /// ≈ 250 B), for `bytesOnWire`; an estimate, not a measurement (a `--capture` shows the real figure).
+    public static let headerBytesPerRequest: Int64 = 700
+
+    /// The run in the `result.json` schema shared with simulated runs (`RunMode.live`).
+    ///
+    /// The bottleneck is attributed coarsely: time with every start paused after a throttled response is
+    /// `blobRequestRate`, after resets and errors `outage`, the rest `threads` (the client, the connections or
+    /// the server; a loopback run cannot tell them apart without a capture).
+    public func runResult(id: String, parameters: [Parameter], seed: UInt64 = 0) -> RunResult {
+        let wall = Swift.max(wallSeconds, 1e-9)
+        var shares: [String: Double] = [:]
+        let throttled = Swift.min(1, pausedSecondsThrottled / wall)
+        let faults = Swift.min(1 - throttled, pausedSecondsFaults / wall)
+        if throttled > 0 { shares[BottleneckKind.blobRequestRate.rawValue] = throttled }
+        if faults > 0 { shares[BottleneckKind.outage.rawValue] = faults }
+        shares[BottleneckKind.threads.rawValue] = Swift.max(0, 1 - throttled - faults)
+        let bottleneck =
+            shares.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key
+            ?? BottleneckKind.threads.rawValue
+        let total = stats.bytesAcknowledged
+        return RunResult(
+            id: id, parameters: parameters, vms: 1, threadsPerVM: threads, seed: seed,
+            simulatedSeconds: wallSeconds,
+            measuredInterval: MeasuredInterval(startSeconds: 0, endSeconds: wallSeconds),
+            throughputBitsPerSecond: throughputBitsPerSecond,
+            peakThroughputBitsPerSecond: throughputSeries.max() ?? 0,
+            bytesPayload: bytesAcknowledgedNow,
+            bytesOnWire: bytesSent + Int64(requestsSent) * Self.headerBytesPerRequest,
+            bottleneck: bottleneck, bottleneckShares: shares,
+            timeSeries: ThroughputSeries(
+                intervalSeconds: seriesIntervalSeconds, aggregateBitsPerSecond: throughputSeries),
+            perVMThroughputBitsPerSecond: [throughputBitsPerSecond],
+            initialReplication: InitialReplication(
+                perVMCompletionSeconds: [wallSeconds], overallSeconds: wallSeconds, bytesToCopy: total),
+            retries: stats.retries, throttledRequests: stats.throttledResponses,
+            resets: stats.connectionResets, bytesResent: bytesResent, eventCount: stats.chunksStarted,
+            live: LiveRunInfo(wallSeconds: wallSeconds, endpoint: endpoint, compressionRatio: compressionRatio))
+    }
+}
+
+extension LiveUploader {
+    func makeReport() -> LiveRunReport {
+        let wall = metrics.wallSeconds
+        let interval = Swift.max(0.1, (wall / 100 * 10).rounded(.up) / 10)
+        return LiveRunReport(
+            stats: core.stats, threads: configuration.threads, endpoint: configuration.target.description,
+            wallSeconds: wall, resumed: resumed, bytesAcknowledgedBefore: acknowledgedBeforeResume,
+            bytesAcknowledgedNow: core.stats.bytesAcknowledged - acknowledgedBeforeResume,
+            bytesSent: metrics.bytesSent, requestsSent: metrics.requestsSent,
+            compressionRatio: metrics.compressedInput > 0
+                ? Double(metrics.compressedOutput) / Double(metrics.compressedInput) : nil,
+            compressionCPUSeconds: Double(metrics.compressNanos) / 1e9,
+            pausedSecondsThrottled: Double(metrics.pausedNanosThrottled) / 1e9,
+            pausedSecondsFaults: Double(metrics.pausedNanosFaults) / 1e9,
+            seriesIntervalSeconds: interval, throughputSeries: metrics.series(intervalSeconds: interval))
+    }
+}

@@ -1,0 +1,81 @@
+import AsyncHTTPClient
+import BlobIngress
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// An HTTP answer, reduced to what the driver reads.
+struct BlobReply: Sendable {
+    var status: Int
+    var headers: HTTPHeaders
+    var errorCode: String? { headers.first(name: "x-ms-error-code") }
+}
+
+/// One upload thread's persistent HTTP/1.1 connection to the Blob service, signing with Shared Key.
+///
+/// One `HTTPClient` per thread with a connection limit of 1 pins exactly one TCP connection to the thread
+/// (BUILD-NOTES §3: AHC's pool does not pin connections to callers; one client per worker does), `.http1Only`.
+/// A reset connection is re-opened by AHC on the next request.
+final class PageBlobConnection: Sendable {
+    /// `x-ms-version` sent with every request.
+    static let apiVersion = "2025-01-05"
+    let target: LiveTarget
+    let http: HTTPClient
+    let timeout: TimeAmount
+
+    init(target: LiveTarget, timeout: TimeAmount = .seconds(60)) {
+        var configuration = HTTPClient.Configuration()
+        configuration.httpVersion = .http1Only
+        configuration.connectionPool = .init(idleTimeout: .seconds(300), concurrentHTTP1ConnectionsPerHostSoftLimit: 1)
+        configuration.decompression = .disabled
+        self.target = target
+        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.timeout = timeout
+    }
+
+    /// Closes the connection.
+    func shutdown() async { try? await http.shutdown() }
+
+    /// Sends a signed request to `/account/<path>`; error bodies are read and dropped.
+    /// - Throws: AHC's errors for connection failures and timeouts.
+    func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: [(String, String)] = [],
+        body: ByteBuffer? = nil
+    ) async throws -> BlobReply {
+        let rawPath = "/\(target.account)/\(path)"
+        var all = headers
+        all.append(("x-ms-version", Self.apiVersion))
+        all.append(("x-ms-date", httpDate()))
+        all.append(("content-length", String(body?.readableBytes ?? 0)))
+        let signed = SharedKeyRequest(method: method.rawValue, headers: all, rawPath: rawPath, query: query)
+        all.append(("authorization", signed.authorizationHeader(account: target.account, key: target.key)))
+        let queryText = query.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        var request = HTTPClientRequest(
+            url: "http://\(target.host):\(target.port)\(rawPath)" + (queryText.isEmpty ? "" : "?" + queryText))
+        request.method = method
+        for (name, value) in all where name != "content-length" { request.headers.add(name: name, value: value) }
+        if let body {
+            request.body = .bytes(body)
+        } else if method == .PUT {
+            request.body = .bytes(ByteBuffer())
+        }
+        let response = try await http.execute(request, timeout: timeout)
+        _ = try await response.body.collect(upTo: 1 << 20)
+        return BlobReply(status: Int(response.status.code), headers: response.headers)
+    }
+}
+
+/// RFC 1123 date for `x-ms-date`, e.g. `Wed, 25 Nov 2026 12:00:00 GMT` (no Foundation formatter).
+func httpDate() -> String {
+    var seconds = time(nil)
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(1900 + parts.tm_year) "
+        + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+}

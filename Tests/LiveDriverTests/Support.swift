@@ -1,0 +1,166 @@
+import BlobIngress
+import Crypto
+import Foundation
+import LiveDriver
+import Testing
+
+/// A fresh directory under the system temp dir, removed by `cleanUp()`.
+struct TempDirectory {
+    let path: String
+
+    init(_ label: String = "live") throws {
+        path = NSTemporaryDirectory() + "replsim-\(label)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+
+    func cleanUp() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A real ingress on 127.0.0.1 that a test can stop and start again on the same port and data directory.
+final class IngressHandle: @unchecked Sendable {
+    let directory: String
+    let profile: IngressProfile
+    private(set) var endpoint: BlobIngressEndpoint?
+    private(set) var server: BlobIngressServer?
+    private var task: Task<Void, Error>?
+
+    init(directory: String, profile: IngressProfile = .init()) {
+        self.directory = directory
+        self.profile = profile
+    }
+
+    /// Starts the server (on `port`, or a free port the first time) and returns once it is listening.
+    func start(port: Int = 0) async throws {
+        let server = try BlobIngressServer(
+            configuration: .init(port: port, dataDirectory: directory, profile: profile))
+        let (ready, continuation) = AsyncStream.makeStream(of: BlobIngressEndpoint.self)
+        task = Task {
+            defer { continuation.finish() }
+            try await server.run { continuation.yield($0) }
+        }
+        var iterator = ready.makeAsyncIterator()
+        guard let endpoint = await iterator.next() else {
+            let outcome = await task?.result
+            throw TestFailure("server did not start: \(String(describing: outcome))")
+        }
+        self.endpoint = endpoint
+        self.server = server
+    }
+
+    /// Stops the server and waits until it has stopped.
+    func stop() async {
+        task?.cancel()
+        _ = await task?.result
+        task = nil
+    }
+
+    var url: String { endpoint.map { "http://127.0.0.1:\($0.port)/\($0.account)" } ?? "http://127.0.0.1:1/replsim" }
+    var port: Int { endpoint?.port ?? 0 }
+
+    /// SHA-256 of the stored blob's bytes (read through the server's store).
+    func blobDigest(container: String = "replsim-live", blob: String = "disk0", size: Int64) throws -> String {
+        guard let store = server?.store else { throw TestFailure("server not started") }
+        var hasher = SHA256()
+        var offset: Int64 = 0
+        while offset < size {
+            let length = Int(Swift.min(64 << 20, size - offset))
+            let buffer = try store.read(container: container, blob: blob, offset: offset, length: length)
+            buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+            offset += Int64(length)
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Runs `body` against a fresh ingress (stopped afterwards, also on failure).
+func withIngress<T>(
+    profile: IngressProfile = .init(), _ body: (IngressHandle, TempDirectory) async throws -> T
+) async throws -> T {
+    let dir = try TempDirectory()
+    defer { dir.cleanUp() }
+    let ingress = IngressHandle(directory: dir.file("blobs"), profile: profile)
+    try await ingress.start()
+    do {
+        let result = try await body(ingress, dir)
+        await ingress.stop()
+        return result
+    } catch {
+        await ingress.stop()
+        throw error
+    }
+}
+
+/// SHA-256 of the file's bytes followed by zeros up to `size` (the page blob's rounded size).
+func fileDigest(_ path: String, paddedTo size: Int64) throws -> String {
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw TestFailure("cannot open \(path)") }
+    defer { try? handle.close() }
+    var hasher = SHA256()
+    var total: Int64 = 0
+    while let data = try handle.read(upToCount: 64 << 20), !data.isEmpty {
+        hasher.update(data: data)
+        total += Int64(data.count)
+    }
+    if size > total { hasher.update(data: Data(count: Int(size - total))) }
+    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+}
+
+/// The replsim executable next to the test bundle (`swift build --build-tests` builds it).
+func replsimBinary() throws -> String {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    for configuration in ["debug", "release"] {
+        let path = root.appendingPathComponent(".build/\(configuration)/replsim").path
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    throw TestFailure("replsim binary not found under \(root.path)/.build; run swift build first")
+}
+
+/// A finished subprocess.
+struct Finished {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs replsim with `arguments` to completion.
+func runReplsim(_ arguments: [String]) throws -> Finished {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try replsimBinary())
+    process.arguments = arguments
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Finished(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// `runReplsim` off the cooperative pool (the in-process server keeps running meanwhile).
+func runReplsimAsync(_ arguments: [String]) async throws -> Finished {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try runReplsim(arguments) }) }
+    }
+}
+
+/// An uploader for `sources` against `ingress`.
+func makeUploader(
+    _ ingress: IngressHandle, sources: [String], threads: Int, chunkBytes: Int64 = 4 << 20,
+    journal: String? = nil, compression: Int? = nil
+) throws -> LiveUploader {
+    try LiveUploader(
+        configuration: LiveConfiguration(
+            target: try LiveTarget(url: ingress.url), sources: sources, threads: threads, chunkBytes: chunkBytes,
+            compressionLevel: compression, journalDirectory: journal))
+}
