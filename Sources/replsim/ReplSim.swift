@@ -8,6 +8,7 @@ struct ReplSim: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Run.self, Sweep.self, Report.self, Check.self, Validate.self, CalibrateCommand.self, Serve.self,
+            BenchPeer.self,
         ]
     )
 }
