@@ -4,7 +4,8 @@ import NetModel
 
 /// `replsim bench-peer …` (hidden): the peer-comparison workload of Benchmarks/peers (N VMs × T threads
 /// over one shared link, see its README) run by `SyntheticUploadWorkload`, printed as one JSON line in the
-/// format of the SimGrid and SimPy peers: `{"tool":"replsim","makespan_s":…,"transfers":…,"wall_s":…,"cpu_s":…}`.
+/// format of the SimGrid and SimPy peers:
+/// `{"tool":"replsim","makespan_s":…,"transfers":…,"wall_s":…,"cpu_s":…}` (plus the kernel's `events`).
 /// `wall_s` and `cpu_s` cover model construction and the run, not process start.
 struct BenchPeer: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -55,8 +55,9 @@ let benchmarks: @Sendable () -> Void = {
     )
 
     // 16 GiB in 4 MiB chunks: 4,096 chunks, ~8,200 actions (start + acknowledgement bookkeeping).
-    Benchmark("Core_actions_16GiB_8threads", configuration: .init(metrics: [.wallClock, .mallocCountTotal, .throughput]))
-    { benchmark in
+    Benchmark(
+        "Core_actions_16GiB_8threads", configuration: .init(metrics: [.wallClock, .mallocCountTotal, .throughput])
+    ) { benchmark in
         do {
             blackHole(try driveCore(diskBytes: 16 << 30, threads: 8))
         } catch {
