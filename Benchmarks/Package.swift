@@ -1,6 +1,7 @@
 // swift-tools-version: 6.1
 // replsim engine benchmarks (nested package; BUILD-NOTES §4). Run from this folder:
-//   swift package benchmark
+//   swift package benchmark                                # everything (EngineBenchmarks, ReplsimBenchmarks)
+//   ../scripts/bench-check.sh                              # the fast gated set (malloc-count thresholds)
 //   swift run -c release SyntheticWorkloadTimer        # the 100 VM × 32 thread workload, wall time
 import PackageDescription
 
@@ -22,6 +23,17 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/EngineBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "ReplsimBenchmarks",
+            dependencies: [
+                .product(name: "UploadCore", package: "replsim"),
+                .product(name: "Scenario", package: "replsim"),
+                .product(name: "SimDriver", package: "replsim"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/ReplsimBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(

@@ -3,6 +3,7 @@
 # checks that the makespans agree within 0.1 %, and prints makespans, wall times and ratios.
 #
 # Usage: Benchmarks/peers/compare.sh [A] [B] [C] [D] [E] [S]     (default: A B C D)
+# Cases A-E are read from scenarios/benchmarks/peer-<case>.yaml (see the README there); S is defined here.
 #   A: 3 VMs x 8 threads, 1 Gbps, RTT 2 ms, 10 GiB/VM          (7,680 transfers)
 #   B: 100 VMs x 32 threads, 10 Gbps, RTT 10 ms, 10 GiB/VM     (256,000 transfers)
 #   C: 100 VMs, 10 Gbps, RTT 10 ms, 1 GiB/VM, threads 1..32    (32 runs of 25,600 transfers)
@@ -14,7 +15,8 @@
 # Environment:
 #   REPLSIM_PEER_CMD  command that accepts --vms N --threads T --link-bps C --rtt-s R --extra-wait-s 0.005
 #                     --bytes-per-vm D --chunk-bytes 4194304 and prints {"tool":"replsim","makespan_s":...,
-#                     "transfers":...,"wall_s":...}; unset: the replsim column says "not wired".
+#                     "transfers":...,"wall_s":...}; default: "<repo>/.build/release/replsim bench-peer" (built with
+#                     `swift build -c release --product replsim` if missing); set it to "" for a "not wired" column.
 #   PEER_TOOLS        tools to run, default "replsim simgrid simpy" (e.g. PEER_TOOLS="simpy replsim" to skip SimGrid)
 #   PEER_SIMGRID_MAX_VMS  when set, case B runs SimGrid only at this many VMs (as an extra case "B/N=..." run by
 #                     every tool) instead of 100: SimGrid takes minutes on the full case
@@ -55,6 +57,14 @@ if has_tool simpy && ! "$python" -c 'import simpy' 2>/dev/null; then
     echo "compare.sh: '$python' cannot import simpy (pip install simpy); skipping SimPy" >&2
     tools="${tools//simpy/}"
 fi
+repo="$(cd "$here/../.." && pwd)"
+if [ -z "${REPLSIM_PEER_CMD+set}" ] && has_tool replsim; then
+    if [ ! -x "$repo/.build/release/replsim" ]; then
+        echo "compare.sh: building replsim (release) for the replsim column" >&2
+        (cd "$repo" && nice -n 10 swift build -c release --product replsim >&2) || { echo "compare.sh: replsim build failed" >&2; exit 2; }
+    fi
+    REPLSIM_PEER_CMD="$repo/.build/release/replsim bench-peer"
+fi
 replsim_note=""
 if ! has_tool replsim; then
     replsim_note="not run"
@@ -85,6 +95,23 @@ run_tool() { # tool label args... ; appends "label<TAB>tool<TAB>process_s<TAB>js
     echo "  $label $tool: $json" >&2
 }
 
+scenarios="$repo/scenarios/benchmarks"
+case_runs() { # case -> one line "label vms threads link_bps rtt_s bytes_per_vm" per run, from scenarios/benchmarks/peer-<case>.yaml
+    "$python" - "$scenarios/peer-$1.yaml" <<'PY'
+import sys, yaml
+path = sys.argv[1]
+try:
+    with open(path) as f:
+        d = yaml.safe_load(f)
+    threads = d["threadsPerVM"]
+    for t in threads:
+        label = d["case"] if len(threads) == 1 else f'{d["case"]}/T={t}'
+        print(label, int(d["vms"]), int(t), float(d["linkBitsPerSecond"]), float(d["rttSeconds"]), int(d["bytesPerVM"]))
+except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as e:
+    sys.exit(f"compare.sh: cannot read case file {path}: {e}")
+PY
+}
+
 run_case() { # label vms threads link_bps rtt_s bytes_per_vm [tools]
     local label="$1" vms="$2" threads="$3" bps="$4" rtt="$5" bytes="$6" tool
     for tool in analytic ${7:-$tools}; do
@@ -96,17 +123,21 @@ run_case() { # label vms threads link_bps rtt_s bytes_per_vm [tools]
 echo "compare.sh: tools: ${tools:-none}; raw results in $out" >&2
 for c in "${cases[@]}"; do
     case "$c" in
-        A) run_case A 3 8 1e9 0.002 $((10 * GiB)) ;;
         B)  if [ -n "${PEER_SIMGRID_MAX_VMS:-}" ] && has_tool simgrid; then
                 # SimGrid is too slow for the full case here: run everyone at the smaller N too, and skip it at 100.
-                run_case "B/N=$PEER_SIMGRID_MAX_VMS" "$PEER_SIMGRID_MAX_VMS" 32 1e10 0.010 $((10 * GiB))
-                run_case B 100 32 1e10 0.010 $((10 * GiB)) "${tools//simgrid/}"
+                read -r _ _ t bps rtt bytes < <(case_runs B)
+                run_case "B/N=$PEER_SIMGRID_MAX_VMS" "$PEER_SIMGRID_MAX_VMS" "$t" "$bps" "$rtt" "$bytes"
+                while read -r label vms t bps rtt bytes; do
+                    run_case "$label" "$vms" "$t" "$bps" "$rtt" "$bytes" "${tools//simgrid/}"
+                done < <(case_runs B)
             else
-                run_case B 100 32 1e10 0.010 $((10 * GiB))
+                while read -r label vms t bps rtt bytes; do run_case "$label" "$vms" "$t" "$bps" "$rtt" "$bytes"; done \
+                    < <(case_runs B)
             fi ;;
-        C) for t in $(seq 1 32); do run_case "C/T=$t" 100 "$t" 1e10 0.010 "$GiB"; done ;;
-        D) run_case D 3 1 1e10 0.010 $((100 * MiB)) ;;
-        E) run_case E 3 2 1e10 0.010 "$GiB" ;;
+        A|C|D|E)
+            runs=$(case_runs "$c") || exit 2
+            while read -r label vms t bps rtt bytes; do run_case "$label" "$vms" "$t" "$bps" "$rtt" "$bytes"; done \
+                <<< "$runs" ;;
         S) for n in 3 10 25 50; do run_case "S/N=$n,D=10GiB" "$n" 32 1e10 0.010 $((10 * GiB)); done
            for mib in 1024 2560 5120; do run_case "S/N=10,D=${mib}MiB" 10 32 1e10 0.010 $((mib * MiB)); done ;;
     esac

@@ -19,30 +19,49 @@ struct ClassKey: Hashable {
     var capReason: Bottleneck
 }
 
-/// A class of flows sharing path and cap. `service` is the cumulative per-flow service (bits) since the class
-/// last became non-empty; a flow joining with `size` bits gets finish point `service + size`, so finding the
-/// next completion needs only the heap top, never a walk over the flows.
+/// A class of flows sharing path and cap. The cumulative per-flow service (bits) since the class last became
+/// non-empty is `service + rate × (now − serviceTime)`: it is kept lazily, folded only when the rate changes
+/// (at a reallocation), so advancing time does not touch every class. A flow joining with `size` bits gets
+/// finish point `service(now) + size`, so finding the next completion needs only the heap top, never a walk
+/// over the flows.
 struct FlowClass {
     let path: [Int]
+    /// The path's resources in `NetModel.pathPool[pathStart ..< pathStart + path.count]` (flat, so the
+    /// allocator's hot loops read no nested array and retain nothing).
+    let pathStart: Int
+    let pathLength: Int
     let cap: Double
     let capReason: Bottleneck
     var count = 0
     var rate = 0.0
     var binding: Bottleneck = .other
+    /// Per-flow service (bits) at `serviceTime`.
     var service = 0.0
+    /// Time (ns) at which `service` was last folded.
+    var serviceTime: Int64 = 0
     var heap = BinaryMinHeap<FinishEntry>()
     /// Absolute time (ns) of the next completion at the current rate; `.max` if none.
     var nextCompletion: Int64 = .max
     var isActive = false
+    /// A member of the model's rate group: its service is `V(now) − base` and its rate the group's level
+    /// (`service`, `serviceTime` and `rate` are then stale; see `RateGroup`).
+    var inGroup = false
+    var base = 0.0
+    var groupVersion: UInt32 = 0
 
-    init(path: [Int], cap: Double, capReason: Bottleneck) {
+    init(path: [Int], pathStart: Int, cap: Double, capReason: Bottleneck) {
         self.path = path
+        self.pathStart = pathStart
+        pathLength = path.count
         self.cap = cap
         self.capReason = capReason
     }
 
-    /// The service shortfall below which a flow counts as finished: under 2 ns of service plus float dust.
-    @inline(__always) var completionTolerance: Double { rate * 2e-9 + 1e-3 }
+    /// Per-flow service (bits) at time `now` (ns), at the current rate.
+    /// - Complexity: O(1).
+    @inline(__always) func service(at now: Int64) -> Double {
+        now == serviceTime ? service : service + rate * (Double(now - serviceTime) / 1e9)
+    }
 }
 
 /// One transfer slot.

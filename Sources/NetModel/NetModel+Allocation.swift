@@ -1,82 +1,57 @@
 extension NetModel {
-    /// Max-min fair allocation by progressive filling over flow classes.
+    /// Max-min fair allocation by progressive filling over flow classes (`ProgressiveFilling`). Records the
+    /// binding constraint of each class (its cap reason or the resource kind), the next completion time of each
+    /// class, and the per-kind rate sums that `progress(to:)` integrates. Folds each class's lazy service at
+    /// `now` first, since its rate may change.
     ///
-    /// All unfrozen flows rise together; the next level at which something binds is the smaller of the
-    /// lowest class cap and, for every resource, (remaining capacity) / (unfrozen flows through it). Classes
-    /// bound at that level are frozen at it, their load leaves the resources, and filling continues. Each
-    /// round freezes at least one class. Records the binding constraint of each class (its cap reason or
-    /// the resource kind) and the next completion time of each class.
-    ///
-    /// - Complexity: O(classes × (classes + resources on active paths)).
+    /// - Complexity: O(P log P + C log C) with C active classes and P the sum of their path lengths.
     mutating func reallocate() {
-        needsReallocation = false
-        scratchEpoch &+= 1
-        let epoch = scratchEpoch
-        scratchTouched.removeAll(keepingCapacity: true)
-        for c in activeClasses {
-            let count = classes[c].count
-            for r in classes[c].path {
-                if scratchStamp[r] != epoch {
-                    scratchStamp[r] = epoch
-                    scratchRemaining[r] = resources[r].effective
-                    scratchUnfrozen[r] = 0
-                    scratchTouched.append(r)
-                }
-                scratchUnfrozen[r] += count
-            }
+        if group.active {
+            if !needsReallocation && updateGroupLevel() { return }
+            dissolveGroup()
         }
-        scratchFrozen.removeAll(keepingCapacity: true)
-        scratchFrozen.append(contentsOf: repeatElement(false, count: activeClasses.count))
-        var unfrozen = activeClasses.count
-        while unfrozen > 0 {
-            var level = Double.infinity
-            var limitingResource = -1
-            for (position, c) in activeClasses.enumerated() where !scratchFrozen[position] && classes[c].cap < level {
-                level = classes[c].cap
-            }
-            for r in scratchTouched where scratchUnfrozen[r] > 0 {
-                let share = Swift.max(0, scratchRemaining[r]) / Double(scratchUnfrozen[r])
-                if share < level {
-                    level = share
-                    limitingResource = r
-                }
-            }
-            if !level.isFinite { level = 0 }  // unreachable: every path has a resource of finite capacity
-            for (position, c) in activeClasses.enumerated() where !scratchFrozen[position] {
-                let binding: Bottleneck
-                if limitingResource >= 0 {
-                    guard classes[c].path.contains(limitingResource) else { continue }
-                    binding = resources[limitingResource].kind
-                } else {
-                    guard classes[c].cap <= level else { continue }
-                    binding = classes[c].capReason
-                }
-                scratchFrozen[position] = true
-                unfrozen -= 1
-                classes[c].rate = level
-                classes[c].binding = binding
-                let load = level * Double(classes[c].count)
-                for r in classes[c].path {
-                    scratchRemaining[r] -= load
-                    scratchUnfrozen[r] -= classes[c].count
-                }
-            }
+        needsReallocation = false
+        let t = now.nanoseconds
+        filler.reserve(resources: resources.count)
+        filler.beginInput(classes: activeClasses.count)
+        for c in activeClasses {
+            classes[c].service = classes[c].service(at: t)
+            classes[c].serviceTime = t
+            filler.cap.append(classes[c].cap)
+            filler.count.append(classes[c].count)
+            filler.pathStart.append(classes[c].pathStart)
+            filler.pathEnd.append(classes[c].pathStart + classes[c].pathLength)
+        }
+        filler.fill(pathPool: pathPool, resources: resources)
+        for k in kindRates.indices {
+            kindRates[k] = 0
+            kindFlows[k] = 0
         }
         var earliest = Int64.max
-        for c in activeClasses {
+        for (p, c) in activeClasses.enumerated() {
+            let level = filler.rate[p]
+            let r = filler.limit[p]
+            let binding = r >= 0 ? resources[r].kind : classes[c].capReason
+            classes[c].rate = level
+            classes[c].binding = binding
+            let flows = Double(classes[c].count)
+            kindRates[binding.index] += level * flows
+            kindFlows[binding.index] += flows
             let next = nextCompletion(of: c)
             classes[c].nextCompletion = next
             if next < earliest { earliest = next }
         }
         cachedNextCompletion = earliest
+        formGroupIfUniform()
     }
 
     /// When the first flow of class `c` finishes at its current rate.
     mutating func nextCompletion(of c: Int) -> Int64 {
-        guard classes[c].rate > 0, let top = cleanTop(c) else { return .max }
-        let remaining = top.finish - classes[c].service
-        if remaining <= classes[c].completionTolerance { return now.nanoseconds }
-        let nanos = (remaining / classes[c].rate * 1e9).rounded(.up)
+        let rate = rateOf(c)
+        guard rate > 0, let top = cleanTop(c) else { return .max }
+        let remaining = top.finish - serviceOf(c)
+        if remaining <= completionTolerance(c) { return now.nanoseconds }
+        let nanos = (remaining / rate * 1e9).rounded(.up)
         if nanos >= 9e18 { return .max }
         return now.nanoseconds &+ Int64(nanos)
     }
@@ -88,7 +63,9 @@ extension NetModel {
     mutating func classFor(path: [Int], cap: Double, reason: Bottleneck) -> Int {
         let key = ClassKey(path: path, capBits: cap.bitPattern, capReason: reason)
         if let existing = classLookup[key] { return existing }
-        classes.append(FlowClass(path: path, cap: cap, capReason: reason))
+        let pathStart = pathPool.count
+        for r in path { pathPool.append(Int32(r)) }
+        classes.append(FlowClass(path: path, pathStart: pathStart, cap: cap, capReason: reason))
         classLookup[key] = classes.count - 1
         return classes.count - 1
     }
@@ -98,6 +75,7 @@ extension NetModel {
     mutating func join(slot: Int, classIndex c: Int, remainingBits: Double) {
         if classes[c].count == 0 {
             classes[c].service = 0
+            classes[c].serviceTime = now.nanoseconds
             classes[c].heap.removeAll()
         }
         if !classes[c].isActive {
@@ -107,9 +85,17 @@ extension NetModel {
         classes[c].count += 1
         flows[slot].classIndex = c
         flows[slot].token &+= 1
-        flows[slot].finish = classes[c].service + remainingBits
-        classes[c].heap.push(FinishEntry(finish: flows[slot].finish, slot: Int32(slot), token: flows[slot].token))
-        needsReallocation = true
+        flows[slot].finish = serviceOf(c) + remainingBits
+        let entry = FinishEntry(finish: flows[slot].finish, slot: Int32(slot), token: flows[slot].token)
+        classes[c].heap.push(entry)
+        if classes[c].inGroup {
+            groupCountChanged(c, by: 1)
+            if let top = classes[c].heap.top, top.slot == entry.slot, top.token == entry.token {
+                refreshGroupEntry(c)
+            }
+        } else {
+            needsReallocation = true
+        }
     }
 
     /// Takes flow `slot` out of its class (its heap entry goes stale) and returns the bits it had left.
@@ -117,9 +103,17 @@ extension NetModel {
     @discardableResult
     mutating func leave(slot: Int) -> Double {
         let c = flows[slot].classIndex
-        let remaining = Swift.max(0, flows[slot].finish - classes[c].service)
+        let remaining = Swift.max(0, flows[slot].finish - serviceOf(c))
         flows[slot].token &+= 1
         classes[c].count -= 1
+        if classes[c].inGroup {
+            groupCountChanged(c, by: -1)
+            if classes[c].count > 0 {
+                refreshGroupEntry(c)
+                return remaining
+            }
+            classes[c].inGroup = false
+        }
         if classes[c].count == 0 {
             classes[c].heap.removeAll()
             classes[c].service = 0

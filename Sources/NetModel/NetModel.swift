@@ -18,9 +18,10 @@ public enum NetEvent: Equatable, Sendable {
 /// admission) take `now:` and first bring the model up to `now` (events that fell due are kept and returned
 /// by the next `advance`). Rates change only at events.
 ///
-/// Costs: flows with identical path and cap form one class; a reallocation costs O(classes × (classes +
-/// resources on active paths)); a flow start or end costs O(log flows in its class) plus a reallocation,
-/// done once at the end of each public call.
+/// Costs: flows with identical path and cap form one class; a reallocation costs O(P log P) with P the sum of
+/// the active classes' path lengths (see `ProgressiveFilling`); a flow start or end costs O(log flows in its
+/// class) plus a reallocation, done once at the end of each public call; advancing time costs O(1) per event
+/// (class service is folded lazily at reallocations).
 ///
 /// Not modelled: packet-level dynamics, queueing delay, RTT changes with load, loss caused by the model's
 /// own congestion (loss rates are path inputs).
@@ -45,15 +46,17 @@ public struct NetModel {
     var internalEvents = EventQueue<InternalEvent>()
     var pending: [NetEvent] = []
     var needsReallocation = false
+    /// Classes bound together by one resource, kept without per-class reallocation (see `RateGroup`).
+    var group = RateGroup()
     var cachedNextCompletion: Int64 = .max
     var activeFlowCount = 0
-    // Allocator scratch, indexed by resource.
-    var scratchRemaining: [Double] = []
-    var scratchUnfrozen: [Int] = []
-    var scratchStamp: [Int] = []
-    var scratchEpoch = 0
-    var scratchTouched: [Int] = []
-    var scratchFrozen: [Bool] = []
+    /// Every class's path, flat (see `FlowClass.pathStart`); append-only, like `classes`.
+    var pathPool: [Int32] = []
+    /// The allocator and its scratch storage.
+    var filler = ProgressiveFilling()
+    /// Per `Bottleneck.index`: Σ rate × flows and Σ flows of the classes it binds, as of the last reallocation.
+    var kindRates = [Double](repeating: 0, count: Bottleneck.allCases.count)
+    var kindFlows = [Double](repeating: 0, count: Bottleneck.allCases.count)
 
     public init() {}
 
@@ -63,9 +66,6 @@ public struct NetModel {
     public mutating func addResource(name: String, kind: Bottleneck, bitsPerSecond: Double) throws -> ResourceID {
         try requirePositive(bitsPerSecond, "resource '\(name)'.bitsPerSecond")
         resources.append(ResourceState(name: name, kind: kind, nominal: bitsPerSecond))
-        scratchRemaining.append(0)
-        scratchUnfrozen.append(0)
-        scratchStamp.append(0)
         return ResourceID(index: resources.count - 1)
     }
 
@@ -82,14 +82,14 @@ public struct NetModel {
     /// Reallocates if anything changed, so that queries (`rate(of:)`, `load(on:)`) see current rates.
     /// Every public mutation ends with it; many changes inside one call cost one reallocation.
     mutating func settle() {
-        if needsReallocation { reallocate() }
+        if needsReallocation || group.dirty { reallocate() }
     }
 
     /// The time of the next model event (completion or internal step), or nil if nothing is pending.
     /// - Complexity: O(classes × resources) if a reallocation is due, else O(1) amortised.
     public mutating func nextEventTime() -> SimTime? {
         if !pending.isEmpty { return now }
-        if needsReallocation { reallocate() }
+        if needsReallocation || group.dirty { reallocate() }
         var next = cachedNextCompletion
         if let queued = internalEvents.peekTime()?.nanoseconds, queued < next { next = queued }
         return next == .max ? nil : SimTime(nanoseconds: next)
@@ -118,7 +118,7 @@ public struct NetModel {
     /// - Complexity: O(1).
     public func rate(of transfer: TransferID) -> Double? {
         guard let slot = liveSlot(transfer) else { return nil }
-        return classes[flows[slot].classIndex].rate
+        return rateOf(flows[slot].classIndex)
     }
 
     /// What binds a transfer's rate now (its class's binding constraint), or nil if it is not in flight.
@@ -132,7 +132,7 @@ public struct NetModel {
     public func bitsRemaining(of transfer: TransferID) -> Double? {
         guard let slot = liveSlot(transfer) else { return nil }
         let flow = flows[slot]
-        return Swift.max(0, flow.finish - classes[flow.classIndex].service)
+        return Swift.max(0, flow.finish - serviceOf(flow.classIndex))
     }
 
     /// The sum of the rates of all flows through `resource`.
@@ -140,7 +140,7 @@ public struct NetModel {
     public func load(on resource: ResourceID) -> Double {
         var total = 0.0
         for c in activeClasses where classes[c].path.contains(resource.index) {
-            total += classes[c].rate * Double(classes[c].count)
+            total += rateOf(c) * Double(classes[c].count)
         }
         return total
     }
@@ -165,7 +165,7 @@ public struct NetModel {
         let target = time.nanoseconds
         guard target >= now.nanoseconds else { return }
         while true {
-            if needsReallocation { reallocate() }
+            if needsReallocation || group.dirty { reallocate() }
             var next = cachedNextCompletion
             if let queued = internalEvents.peekTime()?.nanoseconds, queued < next { next = queued }
             if next > target { break }
@@ -180,39 +180,51 @@ public struct NetModel {
         progress(to: target)
     }
 
-    /// Accrues service and attribution from `now` to `time` at the current rates.
+    /// Accrues attribution from `now` to `time` at the current rates (class service is lazy: see `FlowClass`).
+    /// - Complexity: O(bottleneck kinds), independent of classes and flows.
     mutating func progress(to time: Int64) {
-        if needsReallocation { reallocate() }
+        if needsReallocation || group.dirty { reallocate() }
         let elapsed = time - now.nanoseconds
         guard elapsed > 0 else { return }
         let seconds = Double(elapsed) / 1e9
-        if !activeClasses.isEmpty { attribution.busySeconds += seconds }
-        for c in activeClasses {
-            let flowCount = Double(classes[c].count)
-            let rate = classes[c].rate
-            classes[c].service += rate * seconds
-            let kind = classes[c].binding.index
-            attribution.bitsByKind[kind] += rate * flowCount * seconds
-            attribution.flowSecondsByKind[kind] += flowCount * seconds
+        if !activeClasses.isEmpty {
+            attribution.busySeconds += seconds
+            for kind in kindRates.indices where kindFlows[kind] > 0 {
+                attribution.bitsByKind[kind] += kindRates[kind] * seconds
+                attribution.flowSecondsByKind[kind] += kindFlows[kind] * seconds
+            }
         }
         now = SimTime(nanoseconds: time)
     }
 
     /// Completes every flow whose finish point has been reached.
     mutating func completeDueFlows() {
+        if group.active && !needsReallocation {
+            for c in dueGroupClasses() {
+                completeDueFlows(ofClass: c)
+                if classes[c].inGroup { refreshGroupEntry(c) }
+            }
+            return
+        }
         var position = 0
         while position < activeClasses.count {
             let c = activeClasses[position]
-            while let top = cleanTop(c), top.finish - classes[c].service <= classes[c].completionTolerance {
-                let slot = Int(top.slot)
-                let id = TransferID(slot: top.slot, generation: flows[slot].generation)
-                let connection = flows[slot].connection
-                endFlow(slot: slot)
-                pending.append(.transferCompleted(id, connection: ConnectionID(index: connection), at: now))
-                transferEnded(connection: connection)
-            }
+            completeDueFlows(ofClass: c)
             // endFlow may have removed class c from activeClasses; only step on if it is still here.
             if position < activeClasses.count && activeClasses[position] == c { position += 1 }
+        }
+    }
+
+    /// Completes the flows of class `c` whose finish point has been reached, in finish-point order.
+    mutating func completeDueFlows(ofClass c: Int) {
+        let tolerance = completionTolerance(c)
+        while let top = cleanTop(c), top.finish - serviceOf(c) <= tolerance {
+            let slot = Int(top.slot)
+            let id = TransferID(slot: top.slot, generation: flows[slot].generation)
+            let connection = flows[slot].connection
+            endFlow(slot: slot)
+            pending.append(.transferCompleted(id, connection: ConnectionID(index: connection), at: now))
+            transferEnded(connection: connection)
         }
     }
 

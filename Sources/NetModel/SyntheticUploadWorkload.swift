@@ -4,7 +4,8 @@ import SimKernel
 /// each with `threadsPerVM` connections over one shared link; every connection repeatedly takes the next
 /// chunk of its VM's data, transfers it, then waits one RTT plus `extraWaitSeconds` (response and request
 /// overhead) before the next. Connection starts are spread evenly over the first RTT + extra wait.
-/// TCP: slow start from 10 segments at the link's RTT, no loss, no window limit.
+/// TCP: slow start from 10 segments at the link's RTT (or none with `slowStart: false`, the plain fluid model
+/// of the SimGrid and SimPy peers in Benchmarks/peers), no loss, no window limit.
 ///
 /// Driven by `Simulation` exactly as SimDriver drives the model: one kernel wake-up per `nextEventTime()`,
 /// invalidated by a generation number when the model's next event moves.
@@ -32,18 +33,18 @@ public enum SyntheticUploadWorkload {
     /// - Throws: `NetModelError` for non-positive sizes, rates or counts.
     public static func run(
         vms: Int, threadsPerVM: Int, linkBitsPerSecond: Double, rttSeconds: Double, extraWaitSeconds: Double,
-        bytesPerVM: Int64, chunkBytes: Int64
+        bytesPerVM: Int64, chunkBytes: Int64, slowStart: Bool = true
     ) throws -> (makespanSeconds: Double, transfers: Int, events: Int) {
         let result = try runDetailed(
             vms: vms, threadsPerVM: threadsPerVM, linkBitsPerSecond: linkBitsPerSecond, rttSeconds: rttSeconds,
-            extraWaitSeconds: extraWaitSeconds, bytesPerVM: bytesPerVM, chunkBytes: chunkBytes)
+            extraWaitSeconds: extraWaitSeconds, bytesPerVM: bytesPerVM, chunkBytes: chunkBytes, slowStart: slowStart)
         return (result.makespanSeconds, result.transfers, result.events)
     }
 
     /// As `run`, with the kernel's trace hash.
     public static func runDetailed(
         vms: Int, threadsPerVM: Int, linkBitsPerSecond: Double, rttSeconds: Double, extraWaitSeconds: Double,
-        bytesPerVM: Int64, chunkBytes: Int64
+        bytesPerVM: Int64, chunkBytes: Int64, slowStart: Bool = true
     ) throws -> Result {
         try requirePositive(Double(vms), "SyntheticUploadWorkload.vms")
         try requirePositive(Double(threadsPerVM), "SyntheticUploadWorkload.threadsPerVM")
@@ -57,7 +58,9 @@ public enum SyntheticUploadWorkload {
         var connections: [ConnectionID] = []
         connections.reserveCapacity(connectionCount)
         for _ in 0..<connectionCount {
-            connections.append(try net.openConnection(route: .path([link], characteristics), now: .zero))
+            connections.append(
+                try net.openConnection(
+                    route: .path([link], characteristics), tcp: TCPParameters(slowStart: slowStart), now: .zero))
         }
         var bytesLeft = [Int64](repeating: bytesPerVM, count: vms)
         let wait = SimDuration.seconds(rttSeconds + extraWaitSeconds)

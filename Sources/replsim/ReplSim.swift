@@ -10,6 +10,7 @@ struct ReplSim: ParsableCommand {
             Run.self, Sweep.self, Report.self, Check.self, Validate.self, CalibrateCommand.self, Serve.self,
             ValidateNS3.self,
             Live.self,
+            BenchPeer.self,
         ]
     )
 }
