@@ -59,7 +59,9 @@ struct Metrics {
     }
 
     /// Integrates thread activity up to `time` (only the part inside the measured interval counts).
-    mutating func advance(to time: SimTime, net: NetModel) {
+    /// `attribution` is read only when the measured interval ends (a closure, so that the per-event call does not
+    /// copy the network model).
+    mutating func advance(to time: SimTime, attribution: () -> BottleneckTotals) {
         let now = time.nanoseconds
         let lower = Swift.max(clock, measureStart)
         let upper = Swift.min(now, measureEnd)
@@ -69,7 +71,7 @@ struct Metrics {
                 activitySeconds[index] += Double(activityCounts[index]) * seconds
             }
         }
-        if netAtEnd == nil, now >= measureEnd { netAtEnd = net.attribution }
+        if netAtEnd == nil, now >= measureEnd { netAtEnd = attribution() }
         clock = now
     }
 

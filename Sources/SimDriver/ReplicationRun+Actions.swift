@@ -49,7 +49,8 @@ extension ReplicationRun {
 
     /// A chunk goes out on its thread: first the storage request-rate check, then the body as a network flow.
     func startChunk(_ request: ChunkRequest, vm: Int) {
-        let state = world.vms[vm]
+        let connection = world.vms[vm].connections[request.thread]
+        let epoch = world.vms[vm].epoch
         let payload = Int64((Double(request.length) * doc.replication.compressibility).rounded(.up))
         let wire = payload + World.requestHeaderBytes
         var chunk = InFlightChunk(
@@ -57,7 +58,7 @@ extension ReplicationRun {
         metrics.chunkStarted(attempt: request.attempt)
         if checkInvariants { invariants.started(vm: vm, request) }
 
-        let blob = state.blobs[request.disk]
+        let blob = world.vms[vm].blobs[request.disk]
         var admission: Admission
         do {
             admission = try world.net.admitRequest(blob: blob, now: sim.now)
@@ -73,27 +74,27 @@ extension ReplicationRun {
         case .throttled(let retryAfter, let by):
             world.vms[vm].inFlight[request.id] = chunk
             setThread(vm: vm, request.thread, .awaitingResponse)
-            let rtt = world.net.pathCharacteristics(of: state.connections[request.thread])?.rttSeconds ?? 0
+            let rtt = world.net.pathCharacteristics(of: connection)?.rttSeconds ?? 0
             let kind: BottleneckKind = by == .blobRequests ? .blobRequestRate : .accountRequestRate
             packetTrace?.requestThrottled(
-                vm: vm, thread: request.thread, host: state.host, disk: request.disk,
+                vm: vm, thread: request.thread, host: world.vms[vm].host, disk: request.disk,
                 rttNanos: SimDuration.seconds(rtt).nanoseconds, at: sim.now.nanoseconds)
             sim.schedule(
                 after: .seconds(rtt) + serverLatency(),
                 .response(
                     vm: vm, chunk: request.id,
-                    outcome: .throttled(retryAfterNanos: retryAfter.nanoseconds, kind: kind), epoch: state.epoch))
+                    outcome: .throttled(retryAfterNanos: retryAfter.nanoseconds, kind: kind), epoch: epoch))
         case .accepted:
             do {
                 let transfer = try world.net.startTransfer(
-                    on: state.connections[request.thread], bytes: wire, storage: state.storagePaths[request.disk],
+                    on: connection, bytes: wire, storage: world.vms[vm].storagePaths[request.disk],
                     now: sim.now)
                 chunk.transfer = transfer
                 transferOwner[transfer] = (vm, request.id)
                 if let packetTrace {
-                    let rtt = world.net.pathCharacteristics(of: state.connections[request.thread])?.rttSeconds ?? 0
+                    let rtt = world.net.pathCharacteristics(of: connection)?.rttSeconds ?? 0
                     packetTrace.transferStarted(
-                        transfer, vm: vm, thread: request.thread, host: state.host, disk: request.disk,
+                        transfer, vm: vm, thread: request.thread, host: world.vms[vm].host, disk: request.disk,
                         wireBytes: wire, rttNanos: SimDuration.seconds(rtt).nanoseconds, at: sim.now.nanoseconds)
                 }
             } catch {

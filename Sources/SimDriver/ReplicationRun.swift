@@ -77,7 +77,7 @@ final class ReplicationRun {
         sim.run(until: end, stopWhen: { [unowned self] _ in
             self.finishedVMs == self.world.vms.count || self.invariants.violation != nil
         }) { _, event in
-            self.metrics.advance(to: self.sim.now, net: self.world.net)
+            self.metrics.advance(to: self.sim.now) { self.world.net.attribution }
             self.handle(event)
             self.syncNetWake()
             self.packetTrace?.networkSettled(self.world.net)
@@ -86,7 +86,7 @@ final class ReplicationRun {
         // The network model only moves at events; bring it to `stop` so that transfers still in flight count
         // (in result.json and in a packet trace alike) for what they delivered up to the stop.
         _ = world.net.advance(to: stop)
-        metrics.advance(to: stop, net: world.net)
+        metrics.advance(to: stop) { world.net.attribution }
         packetTrace?.runEnded(at: stop.nanoseconds, net: world.net)
         return stop
     }
