@@ -92,6 +92,10 @@ struct ProgressiveFilling {
             fillOne(pathPool: pathPool, resources: resources)
             return
         }
+        if n <= Self.scanLimit {
+            fillByScanning(pathPool: pathPool, resources: resources)
+            return
+        }
         epoch &+= 1
         touched.removeAll(keepingCapacity: true)
         var pathTotal = 0
@@ -202,6 +206,102 @@ struct ProgressiveFilling {
         rate.append(level)
         limit.removeAll(keepingCapacity: true)
         limit.append(resource)
+    }
+
+    /// Up to this many classes, rescanning every class and resource per round (O(C · (C + R))) beats the heap's
+    /// constant factors (measured: the reference scenario at 3 and 10 VMs, 6 and 20 classes).
+    static let scanLimit = 32
+
+    /// The same rule by plain rescans: per round, the lowest cap, then any resource with a strictly smaller share
+    /// (the first one in touch order on ties); freeze in class order.
+    private mutating func fillByScanning(pathPool: [Int32], resources: [ResourceState]) {
+        let n = cap.count
+        epoch &+= 1
+        touched.removeAll(keepingCapacity: true)
+        for p in 0..<n {
+            for i in pathStart[p]..<pathEnd[p] {
+                let r = Int(pathPool[i])
+                if stamp[r] != epoch {
+                    stamp[r] = epoch
+                    remaining[r] = resources[r].effective
+                    unfrozenFlows[r] = 0
+                    touched.append(r)
+                }
+                unfrozenFlows[r] += count[p]
+            }
+        }
+        frozen.removeAll(keepingCapacity: true)
+        frozen.append(contentsOf: repeatElement(false, count: n))
+        rate.removeAll(keepingCapacity: true)
+        rate.append(contentsOf: repeatElement(0, count: n))
+        limit.removeAll(keepingCapacity: true)
+        limit.append(contentsOf: repeatElement(-1, count: n))
+        // Work on locals (moved out, so uniquely referenced): the optimiser hoists their checks out of the loops.
+        var frozen = takeArray(&self.frozen)
+        var rate = takeArray(&self.rate)
+        var limit = takeArray(&self.limit)
+        var remaining = takeArray(&self.remaining)
+        var unfrozenFlows = takeArray(&self.unfrozenFlows)
+        let cap = self.cap
+        let count = self.count
+        let pathStart = self.pathStart
+        let pathEnd = self.pathEnd
+        let touched = self.touched
+        defer {
+            self.frozen = frozen
+            self.rate = rate
+            self.limit = limit
+            self.remaining = remaining
+            self.unfrozenFlows = unfrozenFlows
+        }
+        var unfrozen = n
+        while unfrozen > 0 {
+            var level = Double.infinity
+            var limiting = -1
+            for p in 0..<n where !frozen[p] && cap[p] < level { level = cap[p] }
+            for r in touched where unfrozenFlows[r] > 0 {
+                let share = Swift.max(0, remaining[r]) / Double(unfrozenFlows[r])
+                if share < level {
+                    level = share
+                    limiting = r
+                }
+            }
+            if !level.isFinite { level = 0 }  // unreachable: every path has a resource of finite capacity
+            var frozeAny = false
+            for p in 0..<n where !frozen[p] {
+                if limiting >= 0 {
+                    var i = pathStart[p]
+                    while i < pathEnd[p] && Int(pathPool[i]) != limiting { i += 1 }
+                    guard i < pathEnd[p] else { continue }
+                } else {
+                    guard cap[p] <= level else { continue }
+                }
+                frozen[p] = true
+                frozeAny = true
+                unfrozen -= 1
+                rate[p] = level
+                limit[p] = limiting
+                let load = level * Double(count[p])
+                for i in pathStart[p]..<pathEnd[p] {
+                    let r = Int(pathPool[i])
+                    remaining[r] -= load
+                    unfrozenFlows[r] -= count[p]
+                }
+            }
+            if !frozeAny {  // unreachable (level 0 with infinite caps): freeze the rest at 0
+                for p in 0..<n where !frozen[p] {
+                    frozen[p] = true
+                    unfrozen -= 1
+                }
+            }
+        }
+    }
+
+    /// Moves an array out of a stored property, leaving it empty (no copy, no retain left behind).
+    @inline(__always) private func takeArray<T>(_ array: inout [T]) -> [T] {
+        var taken: [T] = []
+        swap(&taken, &array)
+        return taken
     }
 
     private mutating func freeze(_ p: Int, level: Double, limit resource: Int, pathPool: [Int32]) {
