@@ -95,8 +95,6 @@ struct Metrics {
         }
     }
 
-    mutating func chunkStarted(attempt: Int) {}
-
     mutating func chunkAcknowledged(vm: Int, payloadBytes: Int64) {
         self.payloadBytes += Double(payloadBytes)
     }

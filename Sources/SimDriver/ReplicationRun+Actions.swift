@@ -55,7 +55,6 @@ extension ReplicationRun {
         let wire = payload + World.requestHeaderBytes
         var chunk = InFlightChunk(
             thread: request.thread, transfer: nil, startedAt: sim.now, payloadBytes: payload, wireBytes: wire)
-        metrics.chunkStarted(attempt: request.attempt)
         if checkInvariants { invariants.started(vm: vm, request) }
 
         let blob = world.vms[vm].blobs[request.disk]

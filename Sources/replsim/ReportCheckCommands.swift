@@ -104,7 +104,7 @@ struct Check: ParsableCommand {
         guard !update else { return }
         for result in results {
             print("\(result.scenario): \(result.passed ? "within" : "OUTSIDE") ±\(tolerance) % of the baseline")
-            print(result.table(all: !result.passed ? false : false))
+            print(result.table())
         }
         if results.contains(where: { !$0.passed }) { throw ExitCode(1) }
     }

@@ -102,8 +102,8 @@ struct Validate: ParsableCommand {
         var bad = 0
         for file in files {
             do {
-                let scenario = try ScenarioLoader.load(path: file)
-                print("\(file): ok (\(scenario.expandSweep().count) run\(scenario.expandSweep().count == 1 ? "" : "s"))")
+                let runs = try ScenarioLoader.load(path: file).expandSweep().count
+                print("\(file): ok (\(runs) run\(runs == 1 ? "" : "s"))")
             } catch {
                 bad += 1
                 FileHandle.standardError.write(Data("\(error.description)\n".utf8))
