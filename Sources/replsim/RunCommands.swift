@@ -205,15 +205,12 @@ struct PcapOptions: ParsableArguments {
         let trace = PacketTrace(selection: .init(window: window, vms: vms.map(Set.init))) {
             try exporter.write($0, origin: origin)
         }
-        let parameters = point.assignments.map { Parameter(key: $0.key, value: $0.value) }
-        let result = try SimDriver.run(document, id: point.id, parameters: parameters, packetTrace: trace)
+        let result = try SimDriver.run(
+            document, id: point.id, parameters: Simulate.parameters(of: point), packetTrace: trace)
         var failure = trace.failure
         var packets = 0
         do { packets = try exporter.finish().packets } catch { failure = failure ?? error }
-        let file = ResultFile(
-            tool: Simulate.tool, scenario: scenario.document.name, scenarioFile: scenario.file,
-            description: scenario.document.description, seed: seed ?? scenario.document.seed, mode: .simulated,
-            referenceRunID: point.id, limits: SimDriver.limits(of: scenario.document), runs: [result])
+        let file = Simulate.resultFile(scenario, seed: seed, referenceRunID: point.id, runs: [result])
         let dir = Simulate.outputDirectory(output.out, scenario: scenario.document.name)
         try Simulate.write(file, to: dir)
         if let failure {

@@ -25,8 +25,7 @@ enum Simulate {
         if let seed { for index in points.indices { points[index].document.seed = seed } }
         let progress = ProgressReporter(total: points.count, label: scenario.document.name, quiet: quiet)
         let runs = try parallelMap(points, jobs: jobs) { point -> RunResult in
-            let parameters = point.assignments.map { Parameter(key: $0.key, value: $0.value) }
-            let result = try SimDriver.run(point.document, id: point.id, parameters: parameters)
+            let result = try SimDriver.run(point.document, id: point.id, parameters: parameters(of: point))
             progress.completed(
                 "\(point.id): \(String(format: "%.3f", result.throughputBitsPerSecond / 1e9)) Gbps, "
                     + "bound by \(result.bottleneck)")
@@ -37,10 +36,21 @@ enum Simulate {
             $0.document.vms.count == base.vms.count
                 && $0.document.replication.uploadThreadsPerVM == base.replication.uploadThreadsPerVM
         }
+        return resultFile(scenario, seed: seed, referenceRunID: reference?.id, runs: runs)
+    }
+
+    /// The result file of simulated `runs` of `scenario` (the one place its header fields are filled).
+    static func resultFile(_ scenario: Scenario, seed: UInt64?, referenceRunID: String?, runs: [RunResult]) -> ResultFile {
+        let base = scenario.document
         return ResultFile(
             tool: tool, scenario: base.name, scenarioFile: scenario.file, description: base.description,
-            seed: seed ?? base.seed, mode: .simulated, referenceRunID: reference?.id,
+            seed: seed ?? base.seed, mode: .simulated, referenceRunID: referenceRunID,
             limits: SimDriver.limits(of: base), runs: runs)
+    }
+
+    /// A sweep point's assignments as result parameters.
+    static func parameters(of point: SweepPoint) -> [Parameter] {
+        point.assignments.map { Parameter(key: $0.key, value: $0.value) }
     }
 
     /// `results/<scenario>-<UTC timestamp>/` unless `--out` was given.
