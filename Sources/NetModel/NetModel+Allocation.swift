@@ -81,6 +81,7 @@ extension NetModel {
         if !classes[c].isActive {
             classes[c].isActive = true
             activeClasses.append(c)
+            if group.active && !needsReallocation { admitToGroup(c) }
         }
         classes[c].count += 1
         flows[slot].classIndex = c
@@ -99,6 +100,8 @@ extension NetModel {
     }
 
     /// Takes flow `slot` out of its class (its heap entry goes stale) and returns the bits it had left.
+    /// A rate-group member that empties just leaves the group (the group's level is recomputed); any other
+    /// change asks for a reallocation.
     /// - Complexity: O(1), or O(active classes) when the class empties.
     @discardableResult
     mutating func leave(slot: Int) -> Double {
@@ -106,13 +109,15 @@ extension NetModel {
         let remaining = Swift.max(0, flows[slot].finish - serviceOf(c))
         flows[slot].token &+= 1
         classes[c].count -= 1
-        if classes[c].inGroup {
+        let wasInGroup = classes[c].inGroup
+        if wasInGroup {
             groupCountChanged(c, by: -1)
             if classes[c].count > 0 {
                 refreshGroupEntry(c)
                 return remaining
             }
             classes[c].inGroup = false
+            classes[c].groupVersion &+= 1  // its entry in the group heap is stale from now on
         }
         if classes[c].count == 0 {
             classes[c].heap.removeAll()
@@ -121,7 +126,7 @@ extension NetModel {
             classes[c].isActive = false
             if let position = activeClasses.firstIndex(of: c) { activeClasses.remove(at: position) }
         }
-        needsReallocation = true
+        if !wasInGroup { needsReallocation = true }
         return remaining
     }
 

@@ -83,7 +83,7 @@ extension NetModel {
 
     /// Forms a group after a full reallocation if one resource bound every active class.
     mutating func formGroupIfUniform() {
-        guard activeClasses.count >= RateGroup.minimumClasses, let first = filler.limit.first, first >= 0 else {
+        guard allowsRateGroup, activeClasses.count >= RateGroup.minimumClasses, let first = filler.limit.first, first >= 0 else {
             return
         }
         for r in filler.limit where r != first { return }
@@ -133,6 +133,31 @@ extension NetModel {
             }
         }
         cachedNextCompletion = groupNextCompletion()
+    }
+
+    /// Class `c`, just become active and still empty, joins the group when the group's resource is on its path
+    /// (whether the group keeps its shape is checked with the new counts by `updateGroupLevel`); otherwise the
+    /// model must reallocate. Its service starts at 0 now.
+    /// - Complexity: O(path length).
+    mutating func admitToGroup(_ c: Int) {
+        let path = classes[c].pathStart..<(classes[c].pathStart + classes[c].pathLength)
+        guard path.contains(where: { Int(pathPool[$0]) == group.resource }),
+            resources.count <= group.resourceFlows.count
+        else {
+            needsReallocation = true
+            return
+        }
+        for i in path {
+            let r = Int(pathPool[i])
+            // A resource no member used since the group formed: its count starts from zero.
+            if r != group.resource && group.resourceStamp[r] != group.formation {
+                group.resourceStamp[r] = group.formation
+                group.resourceFlows[r] = 0
+            }
+        }
+        group.minimumCap = Swift.min(group.minimumCap, classes[c].cap)
+        classes[c].inGroup = true
+        classes[c].base = group.virtualTime(at: now.nanoseconds)
     }
 
     /// Dissolves the group: every member gets its service and rate materialised at `now`.
@@ -245,5 +270,11 @@ extension NetModel {
         guard flows > 0 else { return }
         let share = Swift.max(0, resources[r].effective) / Double(flows)
         group.shares.push(RateGroup.ShareEntry(share: share, resource: Int32(r), version: group.resourceVersion[r]))
+        // Lazy deletion leaves a stale entry per push; drop them once they outnumber the live ones, so the heap
+        // stays O(resources) (amortised O(1) per push).
+        if group.shares.count > 2 * resources.count + 64 {
+            let versions = group.resourceVersion
+            group.shares.removeAll { $0.version != versions[Int($0.resource)] }
+        }
     }
 }

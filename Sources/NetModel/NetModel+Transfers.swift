@@ -31,6 +31,10 @@ struct ConnectionState {
     /// (saves an allocation per transfer).
     var cachedPath: [Int] = []
     var cachedStorage: [ResourceID] = []
+    /// The class of the last transfer and the cap it was chosen for, reused while the cached path and the cap
+    /// match (saves hashing the path per transfer); -1 when unknown.
+    var cachedClass = -1
+    var cachedClassCap: ConnectionCap?
 }
 
 extension NetModel {
@@ -70,6 +74,16 @@ extension NetModel {
     public mutating func startTransfer(
         on connection: ConnectionID, bytes: Int64, storage: [ResourceID] = [], now: SimTime
     ) throws -> TransferID {
+        try startTransferOnPath(on: connection, bytes: bytes, storage: storage, now: now).transfer
+    }
+
+    /// `startTransfer`, also returning the path characteristics the transfer runs with (the driver times the
+    /// response with their RTT; asking `pathCharacteristics(of:)` afterwards gives the same).
+    /// - Throws: as `startTransfer`.
+    /// - Complexity: as `startTransfer`.
+    public mutating func startTransferOnPath(
+        on connection: ConnectionID, bytes: Int64, storage: [ResourceID] = [], now: SimTime
+    ) throws -> (transfer: TransferID, path: PathCharacteristics) {
         guard connections.indices.contains(connection.index) else {
             throw NetModelError.unknown("connection \(connection.index)")
         }
@@ -91,6 +105,7 @@ extension NetModel {
             path = resolveRoute(of: c).path + storage.map(\.index)
             connections[c].cachedPath = path
             connections[c].cachedStorage = storage
+            connections[c].cachedClass = -1
         }
         var pathCapacity = Double.infinity
         for r in path { pathCapacity = Swift.min(pathCapacity, resources[r].nominal) }
@@ -122,12 +137,18 @@ extension NetModel {
         flows[slot].sizeBits = Double(bytes) * 8
         activeFlowCount += 1
         connections[c].activeSlot = slot
-        join(
-            slot: slot, classIndex: classFor(path: path, cap: cap.bitsPerSecond, reason: cap.reason),
-            remainingBits: Double(bytes) * 8)
+        let classIndex: Int
+        if connections[c].cachedClass >= 0 && connections[c].cachedClassCap == cap {
+            classIndex = connections[c].cachedClass
+        } else {
+            classIndex = classFor(path: path, cap: cap.bitsPerSecond, reason: cap.reason)
+            connections[c].cachedClass = classIndex
+            connections[c].cachedClassCap = cap
+        }
+        join(slot: slot, classIndex: classIndex, remainingBits: Double(bytes) * 8)
         scheduleSlowStartStep(connection: c)
         settle()
-        return TransferID(slot: Int32(slot), generation: flows[slot].generation)
+        return (TransferID(slot: Int32(slot), generation: flows[slot].generation), characteristics)
     }
 
     /// Cancels a transfer in flight; returns the bits it had delivered, or nil if it was not in flight

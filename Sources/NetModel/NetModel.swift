@@ -48,6 +48,8 @@ public struct NetModel {
     var needsReallocation = false
     /// Classes bound together by one resource, kept without per-class reallocation (see `RateGroup`).
     var group = RateGroup()
+    /// Off only in tests that check the rate group against plain reallocation.
+    var allowsRateGroup = true
     var cachedNextCompletion: Int64 = .max
     var activeFlowCount = 0
     /// Every class's path, flat (see `FlowClass.pathStart`); append-only, like `classes`.

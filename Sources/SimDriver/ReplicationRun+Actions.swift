@@ -85,13 +85,14 @@ extension ReplicationRun {
                     outcome: .throttled(retryAfterNanos: retryAfter.nanoseconds, kind: kind), epoch: epoch))
         case .accepted:
             do {
-                let transfer = try world.net.startTransfer(
+                let (transfer, path) = try world.net.startTransferOnPath(
                     on: connection, bytes: wire, storage: world.vms[vm].storagePaths[request.disk],
                     now: sim.now)
                 chunk.transfer = transfer
-                transferOwner[transfer] = (vm, request.id)
+                chunk.rttSeconds = path.rttSeconds
+                setOwner(of: transfer, vm: vm, chunk: request.id)
                 if let packetTrace {
-                    let rtt = world.net.pathCharacteristics(of: connection)?.rttSeconds ?? 0
+                    let rtt = path.rttSeconds
                     packetTrace.transferStarted(
                         transfer, vm: vm, thread: request.thread, host: world.vms[vm].host, disk: request.disk,
                         wireBytes: wire, rttNanos: SimDuration.seconds(rtt).nanoseconds, at: sim.now.nanoseconds)
@@ -137,7 +138,7 @@ extension ReplicationRun {
             for (_, chunk) in world.vms[vm].inFlight.sorted(by: { $0.key < $1.key }) {
                 if let transfer = chunk.transfer {
                     let bits = world.net.cancelTransfer(transfer, now: sim.now) ?? 0
-                    transferOwner[transfer] = nil
+                    _ = takeOwner(of: transfer)
                     metrics.delivered(vm: vm, bytes: Int64(bits / 8), from: chunk.startedAt, to: sim.now, wasted: true)
                     packetTrace?.transferEnded(
                         transfer, deliveredBytes: Int64(bits / 8), reset: true, at: sim.now.nanoseconds)

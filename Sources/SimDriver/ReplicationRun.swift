@@ -25,7 +25,11 @@ final class ReplicationRun {
     var stormRandom: RandomStream
     var churnRandom: RandomStream
     var activeStorms: [ThrottlingStorm] = []
-    var transferOwner: [TransferID: (vm: Int, chunk: ChunkID)] = [:]
+    /// Per transfer slot: the chunk it carries (an entry whose `transfer` differs is stale).
+    var transferOwners: [TransferOwner?] = []
+    /// Owners displaced from their slot before their completion was handled: the model reuses a slot as soon as
+    /// a transfer ends, which can be before the driver has taken that transfer's completion event.
+    var displacedOwners: [TransferID: TransferOwner] = [:]
     var netWake: (time: SimTime, handle: EventHandle)?
     var netGeneration: UInt64 = 0
     let keepJournal: Bool
@@ -154,22 +158,19 @@ final class ReplicationRun {
     func handle(_ event: NetEvent) {
         switch event {
         case .transferCompleted(let transfer, _, let at):
-            guard let owner = transferOwner.removeValue(forKey: transfer),
-                var inFlight = world.vms[owner.vm].inFlight[owner.chunk]
+            guard let owner = takeOwner(of: transfer), var inFlight = world.vms[owner.vm].inFlight[owner.chunk]
             else { return }
             metrics.delivered(vm: owner.vm, bytes: inFlight.wireBytes, from: inFlight.startedAt, to: at)
             packetTrace?.transferEnded(transfer, deliveredBytes: inFlight.wireBytes, reset: false, at: at.nanoseconds)
             inFlight.transfer = nil
             world.vms[owner.vm].inFlight[owner.chunk] = inFlight
             setThread(vm: owner.vm, inFlight.thread, .awaitingResponse)
-            let connection = world.vms[owner.vm].connections[inFlight.thread]
-            let rtt = world.net.pathCharacteristics(of: connection)?.rttSeconds ?? 0
-            let delay = SimDuration.seconds(rtt) + serverLatency()
+            let delay = SimDuration.seconds(inFlight.rttSeconds) + serverLatency()
             sim.schedule(
                 after: delay,
                 .response(vm: owner.vm, chunk: owner.chunk, outcome: .success, epoch: world.vms[owner.vm].epoch))
         case .transferReset(let transfer, _, let at, let bitsDelivered):
-            guard let owner = transferOwner.removeValue(forKey: transfer),
+            guard let owner = takeOwner(of: transfer),
                 let inFlight = world.vms[owner.vm].inFlight.removeValue(forKey: owner.chunk)
             else { return }
             metrics.resets += 1
@@ -182,6 +183,28 @@ final class ReplicationRun {
         case .routeChanged:
             break
         }
+    }
+
+    /// Records that `transfer` carries `chunk` of `vm`.
+    /// - Complexity: O(1) amortised.
+    func setOwner(of transfer: TransferID, vm: Int, chunk: ChunkID) {
+        let slot = Int(transfer.slot)
+        if slot >= transferOwners.count {
+            transferOwners.append(contentsOf: repeatElement(nil, count: slot + 1 - transferOwners.count))
+        }
+        if let previous = transferOwners[slot] { displacedOwners[previous.transfer] = previous }
+        transferOwners[slot] = TransferOwner(transfer: transfer, vm: vm, chunk: chunk)
+    }
+
+    /// The owner of `transfer`, forgotten as it is returned; nil if unknown or already taken.
+    /// - Complexity: O(1).
+    func takeOwner(of transfer: TransferID) -> TransferOwner? {
+        let slot = Int(transfer.slot)
+        if slot < transferOwners.count, let owner = transferOwners[slot], owner.transfer == transfer {
+            transferOwners[slot] = nil
+            return owner
+        }
+        return displacedOwners.removeValue(forKey: transfer)
     }
 
     /// Keeps exactly one kernel wake-up at the network model's next event time.

@@ -21,6 +21,16 @@ struct InFlightChunk {
     var startedAt: SimTime
     var payloadBytes: Int64
     var wireBytes: Int64
+    /// The RTT (s) of the path the body took; the response arrives one RTT (plus server latency) after its
+    /// last byte.
+    var rttSeconds = 0.0
+}
+
+/// Which VM's chunk a network transfer carries, kept per transfer slot (`TransferID.slot` is dense).
+struct TransferOwner {
+    var transfer: TransferID
+    var vm: Int
+    var chunk: ChunkID
 }
 
 /// One replicating VM: its core (nil while its host is down) and the driver's bookkeeping around it.

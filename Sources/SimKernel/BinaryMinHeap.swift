@@ -41,22 +41,41 @@ public struct BinaryMinHeap<Element: HeapElement> {
         guard let last = storage.popLast() else { return nil }
         if storage.isEmpty { return last }
         let top = storage[0]
-        storage.withUnsafeMutableBufferPointer { heap in
-            let count = heap.count
-            var parent = 0
-            while true {
-                var child = 2 * parent + 1
-                if child >= count { break }
-                if child + 1 < count && heap[child + 1].precedes(heap[child]) { child += 1 }
-                if !heap[child].precedes(last) { break }
-                heap[parent] = heap[child]
-                parent = child
-            }
-            heap[parent] = last
-        }
+        storage.withUnsafeMutableBufferPointer { heap in Self.siftDown(last, from: 0, in: heap) }
         return top
+    }
+
+    /// Places `element` at `start` or below it, moving smaller children up. - Complexity: O(log n).
+    @inlinable @inline(__always) static func siftDown(
+        _ element: Element, from start: Int, in heap: UnsafeMutableBufferPointer<Element>
+    ) {
+        let count = heap.count
+        var parent = start
+        while true {
+            var child = 2 * parent + 1
+            if child >= count { break }
+            if child + 1 < count && heap[child + 1].precedes(heap[child]) { child += 1 }
+            if !heap[child].precedes(element) { break }
+            heap[parent] = heap[child]
+            parent = child
+        }
+        heap[parent] = element
     }
 
     /// - Complexity: O(n); keeps capacity.
     @inlinable public mutating func removeAll() { storage.removeAll(keepingCapacity: true) }
+
+    /// Removes the elements for which `shouldBeRemoved` is true (e.g. stale lazy-deletion entries) and restores
+    /// the heap order.
+    /// - Complexity: O(n).
+    @inlinable public mutating func removeAll(where shouldBeRemoved: (Element) throws -> Bool) rethrows {
+        try storage.removeAll(where: shouldBeRemoved)
+        storage.withUnsafeMutableBufferPointer { heap in
+            let count = heap.count
+            guard count > 1 else { return }
+            for start in stride(from: count / 2 - 1, through: 0, by: -1) {
+                Self.siftDown(heap[start], from: start, in: heap)
+            }
+        }
+    }
 }
