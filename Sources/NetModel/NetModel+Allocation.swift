@@ -10,6 +10,11 @@ extension NetModel {
             if !needsReallocation && updateGroupLevel() { return }
             dissolveGroup()
         }
+        if partition.active {
+            if !needsReallocation && updatePartition() { return }
+            partition.active = false
+        }
+        partition.dirty.removeAll(keepingCapacity: true)
         needsReallocation = false
         let t = now.nanoseconds
         filler.reserve(resources: resources.count)
@@ -43,6 +48,7 @@ extension NetModel {
         }
         cachedNextCompletion = earliest
         formGroupIfUniform()
+        formPartitionIfSeparable()
     }
 
     /// When the first flow of class `c` finishes at its current rate.
@@ -78,7 +84,8 @@ extension NetModel {
             classes[c].serviceTime = now.nanoseconds
             classes[c].heap.removeAll()
         }
-        if !classes[c].isActive {
+        let wasActive = classes[c].isActive
+        if !wasActive {
             classes[c].isActive = true
             activeClasses.append(c)
             if group.active && !needsReallocation { admitToGroup(c) }
@@ -94,6 +101,8 @@ extension NetModel {
             if let top = classes[c].heap.top, top.slot == entry.slot, top.token == entry.token {
                 refreshGroupEntry(c)
             }
+        } else if partition.active && wasActive {
+            partition.dirty.append(c)
         } else {
             needsReallocation = true
         }
@@ -126,7 +135,13 @@ extension NetModel {
             classes[c].isActive = false
             if let position = activeClasses.firstIndex(of: c) { activeClasses.remove(at: position) }
         }
-        if !wasInGroup { needsReallocation = true }
+        if !wasInGroup {
+            if partition.active && classes[c].count > 0 {
+                partition.dirty.append(c)
+            } else {
+                needsReallocation = true
+            }
+        }
         return remaining
     }
 

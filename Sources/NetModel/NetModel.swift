@@ -48,7 +48,9 @@ public struct NetModel {
     var needsReallocation = false
     /// Classes bound together by one resource, kept without per-class reallocation (see `RateGroup`).
     var group = RateGroup()
-    /// Off only in tests that check the rate group against plain reallocation.
+    /// Classes split by the resource (or cap) binding them, updated cell by cell (see `BottleneckPartition`).
+    var partition = BottleneckPartition()
+    /// Off only in tests that check the fast paths (`RateGroup`, `BottleneckPartition`) against plain reallocation.
     var allowsRateGroup = true
     var cachedNextCompletion: Int64 = .max
     var activeFlowCount = 0
@@ -84,14 +86,14 @@ public struct NetModel {
     /// Reallocates if anything changed, so that queries (`rate(of:)`, `load(on:)`) see current rates.
     /// Every public mutation ends with it; many changes inside one call cost one reallocation.
     mutating func settle() {
-        if needsReallocation || group.dirty { reallocate() }
+        if allocationIsStale { reallocate() }
     }
 
     /// The time of the next model event (completion or internal step), or nil if nothing is pending.
     /// - Complexity: O(classes × resources) if a reallocation is due, else O(1) amortised.
     public mutating func nextEventTime() -> SimTime? {
         if !pending.isEmpty { return now }
-        if needsReallocation || group.dirty { reallocate() }
+        if allocationIsStale { reallocate() }
         var next = cachedNextCompletion
         if let queued = internalEvents.peekTime()?.nanoseconds, queued < next { next = queued }
         return next == .max ? nil : SimTime(nanoseconds: next)
@@ -167,7 +169,7 @@ public struct NetModel {
         let target = time.nanoseconds
         guard target >= now.nanoseconds else { return }
         while true {
-            if needsReallocation || group.dirty { reallocate() }
+            if allocationIsStale { reallocate() }
             var next = cachedNextCompletion
             if let queued = internalEvents.peekTime()?.nanoseconds, queued < next { next = queued }
             if next > target { break }
@@ -185,7 +187,7 @@ public struct NetModel {
     /// Accrues attribution from `now` to `time` at the current rates (class service is lazy: see `FlowClass`).
     /// - Complexity: O(bottleneck kinds), independent of classes and flows.
     mutating func progress(to time: Int64) {
-        if needsReallocation || group.dirty { reallocate() }
+        if allocationIsStale { reallocate() }
         let elapsed = time - now.nanoseconds
         guard elapsed > 0 else { return }
         let seconds = Double(elapsed) / 1e9

@@ -135,7 +135,7 @@ extension ReplicationRun {
     func hostDown(_ host: Int) {
         for vm in world.vms.indices where world.vms[vm].host == host {
             guard let core = world.vms[vm].core else { continue }
-            for (_, chunk) in world.vms[vm].inFlight.sorted(by: { $0.key < $1.key }) {
+            for (_, chunk) in world.vms[vm].inFlight.sortedByChunk() {
                 if let transfer = chunk.transfer {
                     let bits = world.net.cancelTransfer(transfer, now: sim.now) ?? 0
                     _ = takeOwner(of: transfer)

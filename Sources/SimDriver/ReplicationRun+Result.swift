@@ -9,7 +9,7 @@ extension ReplicationRun {
     func result(id: String, parameters: [Parameter], stop: SimTime) -> RunResult {
         // Transfers still in flight count for what they delivered so far (`run()` brought the model to `stop`).
         for vm in world.vms.indices {
-            for (_, chunk) in world.vms[vm].inFlight.sorted(by: { $0.key < $1.key }) {
+            for (_, chunk) in world.vms[vm].inFlight.sortedByChunk() {
                 guard let transfer = chunk.transfer, let remaining = world.net.bitsRemaining(of: transfer) else {
                     continue
                 }

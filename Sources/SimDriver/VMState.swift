@@ -26,6 +26,57 @@ struct InFlightChunk {
     var rttSeconds = 0.0
 }
 
+/// A VM's chunks in flight, one slot per upload thread (a thread carries at most one chunk), looked up by chunk
+/// id with a scan of a compact id array: cheaper than hashing at up to 32 threads.
+struct InFlightTable {
+    private var ids: [UInt64]
+    private var chunks: [InFlightChunk?]
+
+    init(threads: Int) {
+        ids = Array(repeating: .max, count: threads)
+        chunks = Array(repeating: nil, count: threads)
+    }
+
+    /// The chunk `id` in flight; setting stores it in its thread's slot (nil removes it).
+    /// - Complexity: O(threads).
+    subscript(id: ChunkID) -> InFlightChunk? {
+        get { ids.firstIndex(of: id.rawValue).flatMap { chunks[$0] } }
+        set {
+            if let old = ids.firstIndex(of: id.rawValue) {
+                ids[old] = .max
+                chunks[old] = nil
+            }
+            guard let newValue else { return }
+            precondition(ids[newValue.thread] == .max, "thread \(newValue.thread) already carries a chunk")
+            ids[newValue.thread] = id.rawValue
+            chunks[newValue.thread] = newValue
+        }
+    }
+
+    /// Removes and returns the chunk `id`, if in flight.
+    /// - Complexity: O(threads).
+    mutating func removeValue(forKey id: ChunkID) -> InFlightChunk? {
+        guard let thread = ids.firstIndex(of: id.rawValue) else { return nil }
+        let chunk = chunks[thread]
+        ids[thread] = .max
+        chunks[thread] = nil
+        return chunk
+    }
+
+    mutating func removeAll() {
+        for thread in ids.indices {
+            ids[thread] = .max
+            chunks[thread] = nil
+        }
+    }
+
+    /// The chunks in flight in chunk-id order.
+    /// - Complexity: O(threads log threads).
+    func sortedByChunk() -> [(key: ChunkID, value: InFlightChunk)] {
+        ids.indices.compactMap { thread in chunks[thread].map { (ChunkID(ids[thread]), $0) } }.sorted { $0.key < $1.key }
+    }
+}
+
 /// Which VM's chunk a network transfer carries, kept per transfer slot (`TransferID.slot` is dense).
 struct TransferOwner {
     var transfer: TransferID
@@ -42,7 +93,7 @@ struct VMState {
     let storagePaths: [[ResourceID]]
     var core: UploadCore?
     var threads: [ThreadActivity]
-    var inFlight: [ChunkID: InFlightChunk] = [:]
+    var inFlight: InFlightTable
     var timers: [EventHandle?] = [nil, nil, nil]
     /// Bumped when the host restarts, so that events of the previous incarnation are recognised as stale.
     var epoch = 0
@@ -65,6 +116,7 @@ struct VMState {
         self.blobs = blobs
         self.storagePaths = storagePaths
         self.threads = Array(repeating: .idle, count: connections.count)
+        self.inFlight = InFlightTable(threads: connections.count)
     }
 
     /// All statistics of this VM: earlier incarnations and the current core.

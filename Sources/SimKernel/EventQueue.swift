@@ -33,7 +33,11 @@ public struct EventQueue<Payload> {
 
     @usableFromInline var heap = BinaryMinHeap<Entry>()
     @usableFromInline var nextSequence: UInt64 = 0
-    @usableFromInline var cancelled: Set<UInt64> = []
+    /// Bit `s` set: the event with sequence `s` was cancelled (a bitset rather than a `Set`: no hashing on the
+    /// hot path; 1 bit per event up to the latest cancelled one).
+    @usableFromInline var cancelled: [UInt64] = []
+    /// Cancelled events not yet dropped (an upper bound: a cancel after the event ran is never dropped).
+    @usableFromInline var cancelledCount = 0
 
     public init() {}
 
@@ -56,11 +60,19 @@ public struct EventQueue<Payload> {
     }
 
     /// Marks an event as cancelled; a no-op for an event that already ran or was cancelled (a legitimate race:
-    /// a timer cancelled after it fired). A handle of an event that already ran stays in the cancelled set
-    /// until the queue is dropped (8 bytes each); cancel only pending events where that matters.
-    /// - Complexity: O(1) amortised.
+    /// a timer cancelled after it fired).
+    /// - Complexity: O(1) amortised; the bitset grows to the handle's sequence number (1 bit per event).
     @inlinable public mutating func cancel(_ handle: EventHandle) {
-        if handle.sequence < nextSequence { cancelled.insert(handle.sequence) }
+        let sequence = handle.sequence
+        guard sequence < nextSequence else { return }
+        let word = Int(sequence >> 6)
+        let bit = UInt64(1) << (sequence & 63)
+        if word >= cancelled.count {
+            cancelled.append(contentsOf: repeatElement(0, count: Swift.max(word + 1 - cancelled.count, cancelled.count)))
+        }
+        guard cancelled[word] & bit == 0 else { return }
+        cancelled[word] |= bit
+        cancelledCount += 1
     }
 
     /// The time of the earliest live event, dropping cancelled events that reach the top.
@@ -79,8 +91,13 @@ public struct EventQueue<Payload> {
     }
 
     @inlinable mutating func dropCancelledTop() {
-        if cancelled.isEmpty { return }
-        while let first = heap.top, cancelled.remove(first.sequence) != nil {
+        if cancelledCount == 0 { return }
+        while let first = heap.top {
+            let word = Int(first.sequence >> 6)
+            let bit = UInt64(1) << (first.sequence & 63)
+            guard word < cancelled.count, cancelled[word] & bit != 0 else { return }
+            cancelled[word] &= ~bit
+            cancelledCount -= 1
             heap.popTop()
         }
     }

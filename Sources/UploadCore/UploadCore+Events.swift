@@ -153,6 +153,7 @@ extension UploadCore {
         precondition(id.rawValue < nextChunkID, "outcome for \(id), which this core never issued")
         guard let thread = thread(sending: id), let inFlight = threads[thread] else { return nil }
         threads[thread] = nil
+        threadChunkIDs[thread] = .max
         guard lifecycle == .running else { return nil }
         return inFlight
     }

@@ -71,6 +71,9 @@ public struct UploadCore: Sendable {
     var lifecycle: Lifecycle = .notStarted
     var generator: SplitMix64
     var threads: [InFlight?]
+    /// Per thread, the raw id of the chunk it sends, or `UInt64.max` when idle: a compact mirror of `threads`
+    /// for the two per-chunk searches (a free thread, the thread of a chunk).
+    var threadChunkIDs: [UInt64]
     var queue: Deque<QueuedChunk> = []
     var nextChunkID: UInt64 = 0
 
@@ -105,6 +108,7 @@ public struct UploadCore: Sendable {
         self.stats = UploadCoreStats(diskCount: diskCount)
         self.generator = SplitMix64(seed: configuration.seed)
         self.threads = Array(repeating: nil, count: configuration.threadsPerVM)
+        self.threadChunkIDs = Array(repeating: .max, count: configuration.threadsPerVM)
         self.initialReplicationDone = Array(repeating: !configuration.initialReplication, count: diskCount)
         self.initialReplicationRemaining = configuration.usedExtents
         self.log = Array(repeating: ByteRangeSet(), count: diskCount)
@@ -171,7 +175,7 @@ public struct UploadCore: Sendable {
             pacingTimerAt = nil
             actions.append(.cancelTimer(.pacing))
         }
-        while !queue.isEmpty, let thread = threads.firstIndex(where: { $0 == nil }) {
+        while !queue.isEmpty, let thread = threadChunkIDs.firstIndex(of: .max) {
             if let throttle = configuration.throttle {
                 if now < nextStartAllowedAt {
                     if pacingTimerAt == nil {
@@ -185,6 +189,7 @@ public struct UploadCore: Sendable {
             }
             let chunk = queue.removeFirst()
             threads[thread] = InFlight(chunk: chunk, startNumber: stats.chunksStarted)
+            threadChunkIDs[thread] = chunk.id.rawValue
             stats.chunksStarted += 1
             if chunk.attempt > 1 {
                 stats.retries += 1
@@ -229,7 +234,7 @@ public struct UploadCore: Sendable {
 
     /// The thread sending chunk `id`, if any.
     func thread(sending id: ChunkID) -> Int? {
-        threads.firstIndex(where: { $0?.chunk.id == id })
+        threadChunkIDs.firstIndex(of: id.rawValue)
     }
 
     func purpose(of cycle: CycleState) -> ChunkPurpose {
