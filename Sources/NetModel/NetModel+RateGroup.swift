@@ -9,8 +9,10 @@ import SimKernel
 ///   a member class's service is `V(t) − base`, so no class is touched when the rate changes;
 /// - a heap over member classes keyed by their first finish point in V units gives the next completion;
 /// - the check that the allocation keeps its shape is O(path length · log resources): the new level
-///   C / N′ must stay strictly below every member's cap and strictly below every other touched resource's share
-///   (a min-heap of those shares, updated only for the resources on the changed class's path).
+///   C / N′ must stay strictly below every member's cap and strictly below every other touched resource's share.
+///   Only resources with less capacity than C need their shares watched (a min-heap, updated for the resources
+///   on the changed class's path); one with more never binds first, since it carries at most the N′ flows; one
+///   with exactly C binds (a tie) only when it carries all N′ (a scan of those few resources).
 ///
 /// When the check fails, or anything else changes (a class appears or empties, a capacity changes, a fault),
 /// the group is dissolved (each member's service and rate materialised) and a full reallocation runs; the
@@ -38,7 +40,19 @@ struct RateGroup {
     var resourceVersion: [UInt32] = []
     var resourceStamp: [Int] = []
     var formation = 0
+    /// Per resource touched by the group (other than its own): how it could end the group. A resource with more
+    /// capacity than the group's never binds first (it carries at most the group's flows); one with the same
+    /// capacity only when it carries all of them (a tie, which the full algorithm decides); one with less, when
+    /// its share falls to the level.
+    var resourceRole: [ResourceRole] = []
+    /// The resources with the group resource's capacity.
+    var equalResources: [Int] = []
+    /// Min-heap of the shares of the resources with less capacity.
     var shares = BinaryMinHeap<ShareEntry>()
+
+    enum ResourceRole {
+        case larger, equal, smaller
+    }
     /// Set by a flow start or end in a member class: the level must be recomputed.
     var dirty = false
 
@@ -104,7 +118,10 @@ extension NetModel {
             group.resourceVersion.append(
                 contentsOf: repeatElement(0, count: resources.count - group.resourceVersion.count))
             group.resourceStamp.append(contentsOf: repeatElement(0, count: resources.count - group.resourceStamp.count))
+            group.resourceRole.append(
+                contentsOf: repeatElement(.larger, count: resources.count - group.resourceRole.count))
         }
+        group.equalResources.removeAll(keepingCapacity: true)
         group.formation &+= 1
         for c in activeClasses {
             for i in classes[c].pathStart..<(classes[c].pathStart + classes[c].pathLength) {
@@ -127,8 +144,11 @@ extension NetModel {
                 let r = Int(pathPool[i])
                 if r != first && group.resourceStamp[r] != group.formation {
                     group.resourceStamp[r] = group.formation
-                    group.resourceVersion[r] &+= 1
-                    pushShare(r)
+                    classifyForGroup(r)
+                    if group.resourceRole[r] == .smaller {
+                        group.resourceVersion[r] &+= 1
+                        pushShare(r)
+                    }
                 }
             }
         }
@@ -153,6 +173,7 @@ extension NetModel {
             if r != group.resource && group.resourceStamp[r] != group.formation {
                 group.resourceStamp[r] = group.formation
                 group.resourceFlows[r] = 0
+                classifyForGroup(r)
             }
         }
         group.minimumCap = Swift.min(group.minimumCap, classes[c].cap)
@@ -184,7 +205,7 @@ extension NetModel {
         for i in classes[c].pathStart..<(classes[c].pathStart + classes[c].pathLength) {
             let r = Int(pathPool[i])
             group.resourceFlows[r] += delta
-            if r != group.resource {
+            if r != group.resource && group.resourceRole[r] == .smaller {
                 group.resourceVersion[r] &+= 1
                 pushShare(r)
             }
@@ -203,6 +224,7 @@ extension NetModel {
             group.shares.popTop()
         }
         if let top = group.shares.top, !(top.share > level) { return false }
+        for r in group.equalResources where group.resourceFlows[r] >= group.flows { return false }
         let t = now.nanoseconds
         group.v0 = group.virtualTime(at: t)
         group.vTime = t
@@ -248,9 +270,10 @@ extension NetModel {
         return now.nanoseconds &+ Int64(nanos)
     }
 
-    /// Member classes with a flow due now, in `activeClasses` order.
-    mutating func dueGroupClasses() -> [Int] {
-        var due: [Int] = []
+    /// Member classes with a flow due now, in `activeClasses` order, in `due` (cleared first; passed in so that
+    /// its storage is reused across calls).
+    mutating func dueGroupClasses(into due: inout [Int]) {
+        due.removeAll(keepingCapacity: true)
         let v = group.virtualTime(at: now.nanoseconds)
         let tolerance = group.level * 2e-9 + 1e-3
         while let top = groupTop(), top.key - v <= tolerance {
@@ -262,7 +285,20 @@ extension NetModel {
             let active = activeClasses
             due.sort { (active.firstIndex(of: $0) ?? Int.max) < (active.firstIndex(of: $1) ?? Int.max) }
         }
-        return due
+    }
+
+    /// Records how resource `r`, newly touched by the group, could end it (`RateGroup.ResourceRole`).
+    private mutating func classifyForGroup(_ r: Int) {
+        let capacity = resources[r].effective
+        let groupCapacity = resources[group.resource].effective
+        if capacity > groupCapacity {
+            group.resourceRole[r] = .larger
+        } else if capacity == groupCapacity {
+            group.resourceRole[r] = .equal
+            group.equalResources.append(r)
+        } else {
+            group.resourceRole[r] = .smaller
+        }
     }
 
     private mutating func pushShare(_ r: Int) {

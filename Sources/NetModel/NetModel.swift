@@ -50,6 +50,8 @@ public struct NetModel {
     var group = RateGroup()
     /// Classes split by the resource (or cap) binding them, updated cell by cell (see `BottleneckPartition`).
     var partition = BottleneckPartition()
+    /// Storage reused by `completeDueFlows` for the rate group's due classes.
+    var dueScratch: [Int] = []
     /// Off only in tests that check the fast paths (`RateGroup`, `BottleneckPartition`) against plain reallocation.
     var allowsRateGroup = true
     var cachedNextCompletion: Int64 = .max
@@ -204,10 +206,14 @@ public struct NetModel {
     /// Completes every flow whose finish point has been reached.
     mutating func completeDueFlows() {
         if group.active && !needsReallocation {
-            for c in dueGroupClasses() {
+            var due: [Int] = []
+            swap(&due, &dueScratch)
+            dueGroupClasses(into: &due)
+            for c in due {
                 completeDueFlows(ofClass: c)
                 if classes[c].inGroup { refreshGroupEntry(c) }
             }
+            swap(&due, &dueScratch)
             return
         }
         var position = 0
