@@ -34,14 +34,16 @@ extension BlobStore {
         }
     }
 
-    /// Writes `bytes` at `offset` of a page blob (update), or zeros when `bytes` is nil (clear) over `length`.
-    /// The range must be 512-aligned and inside the blob (checked here against the current size).
+    /// Writes `pieces` one after another from `offset` of a page blob (update; they must add up to `length`), or
+    /// zeros over `length` when `pieces` is nil (clear). The range must be 512-aligned and inside the blob (checked
+    /// here against the current size). With `syncWrites` the data is on disk (`fdatasync`) when this returns.
+    /// - Complexity: one `pwrite` per piece (no copy) plus the sidecar rewrite (``record(_:container:syncDirectory:)``).
     public func writePages(
         container: String,
         blob: String,
         offset: Int64,
         length: Int64,
-        bytes: ByteBuffer?
+        pieces: [ByteBuffer]?
     ) throws
         -> BlobProperties
     {
@@ -60,8 +62,12 @@ extension BlobStore {
             }
             return dataPath(container, blob)
         }
-        let data = bytes ?? ByteBuffer(repeating: 0, count: Int(length))
-        try data.withUnsafeReadableBytes { try FileIO.pwrite(path: path, offset: offset, bytes: $0, sync: syncWrites) }
+        try FileIO.pwrite(
+            path: path,
+            offset: offset,
+            pieces: pieces ?? [ByteBuffer(repeating: 0, count: Int(length))],
+            sync: syncWrites
+        )
         return try lock.withLock {
             // The blob may have been deleted meanwhile; then this write went to an unlinked file.
             let properties = try lookup(container, blob)
