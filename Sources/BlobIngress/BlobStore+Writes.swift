@@ -37,7 +37,8 @@ extension BlobStore {
     /// Writes `pieces` one after another from `offset` of a page blob (update; they must add up to `length`), or
     /// zeros over `length` when `pieces` is nil (clear). The range must be 512-aligned and inside the blob (checked
     /// here against the current size). With `syncWrites` the data is on disk (`fdatasync`) when this returns.
-    /// - Complexity: one `pwrite` per piece (no copy) plus the sidecar rewrite (``record(_:container:syncDirectory:)``).
+    /// - Complexity: one gather copy and one direct `pwrite` (see ``DirectWrites``; buffered where the file system
+    ///   refuses direct I/O) plus the sidecar rewrite (``record(_:container:syncDirectory:)``).
     public func writePages(
         container: String,
         blob: String,
@@ -62,7 +63,7 @@ extension BlobStore {
             }
             return dataPath(container, blob)
         }
-        try FileIO.pwrite(
+        try directWrites.write(
             path: path,
             offset: offset,
             pieces: pieces ?? [ByteBuffer(repeating: 0, count: Int(length))],

@@ -3,6 +3,8 @@
 // an arena past 128 KiB of free memory, so the next request's buffers fault in fresh zeroed pages again.
 #include "cmalloctuning.h"
 
+#include <stdlib.h> // defines __GLIBC__ on glibc (through features.h)
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 
