@@ -123,6 +123,7 @@ public struct BlobIngressServer: Sendable {
                 serverName: "replsim-blob-ingress"
             ),
             onServerRunning: { channel in
+                try? await channel.pipeline.addHandler(LargeReadsForAcceptedChannels(), position: .first).get()
                 let port = channel.localAddress?.port ?? configuration.port
                 await onReady(
                     BlobIngressEndpoint(
