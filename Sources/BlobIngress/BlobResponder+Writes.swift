@@ -39,19 +39,19 @@ extension BlobResponder {
                     "Content-Length \(declared ?? 0) does not match the page range length \(length)"
                 )
             }
-            // Verify, then write: the pieces stay as NIO delivered them (no copy), each is checksummed as it
-            // arrives, and nothing touches the blob unless the whole body arrived and matched its digest.
+            // Verify, then write: each piece is checksummed and copied into one page-aligned body as it arrives,
+            // and nothing touches the blob unless the whole body arrived and matched its digest.
             var digests = Digests(for: parsed)
-            let pieces = try await receivePieces(
+            let body = try await receivePageBody(
                 request,
+                length: Int(length),
                 limit: profile.effectiveMaxPutPageBytes,
                 digests: &digests
             )
-            let received = pieces.reduce(0) { $0 + $1.readableBytes }
-            guard received == Int(length) else {
+            guard body.count == Int(length) else {
                 throw BlobServiceError(
                     .invalidHeaderValue,
-                    "body has \(received) bytes but the page range has \(length)"
+                    "body has \(body.count) bytes but the page range has \(length)"
                 )
             }
             try digests.verify(parsed)
@@ -61,7 +61,7 @@ extension BlobResponder {
                     blob: blob,
                     offset: range.start,
                     length: length,
-                    pieces: pieces
+                    body: body
                 )
             }
             return writeResponse(properties, digests: digests, parsed: parsed)
@@ -75,7 +75,7 @@ extension BlobResponder {
                     blob: blob,
                     offset: range.start,
                     length: length,
-                    pieces: nil
+                    body: nil
                 )
             }
             return writeResponse(properties, digests: nil, parsed: parsed)
@@ -192,21 +192,26 @@ extension BlobResponder {
         return out ?? ByteBuffer()
     }
 
-    /// The body as the pieces the channel delivered, at most `limit` bytes (413 RequestBodyTooLarge beyond),
-    /// feeding each piece to `digests` as it arrives.
-    /// - Complexity: O(body) for the digests; no copy of the bytes (the pieces keep NIO's buffers).
-    func receivePieces(_ request: Request, limit: Int, digests: inout Digests) async throws -> [ByteBuffer] {
-        var pieces: [ByteBuffer] = []
-        var received = 0
+    /// The body gathered into a page-aligned ``PageBody`` of `length` bytes, at most `limit` bytes (413
+    /// RequestBodyTooLarge beyond), feeding each piece to `digests` and copying it as it arrives.
+    /// - Complexity: O(body): one checksum pass and one copy of each piece while it is still in the CPU's caches.
+    func receivePageBody(
+        _ request: Request,
+        length: Int,
+        limit: Int,
+        digests: inout Digests
+    ) async throws -> PageBody {
+        let body = store.makePageBody(capacity: length)
         for try await piece in request.body {
-            received += piece.readableBytes
-            guard received <= limit else {
+            guard body.count + piece.readableBytes <= limit else {
                 throw BlobServiceError(.requestBodyTooLarge, "The request body is larger than \(limit) bytes.")
             }
-            piece.withUnsafeReadableBytes { digests.update($0) }
-            pieces.append(piece)
+            piece.withUnsafeReadableBytes { bytes in
+                digests.update(bytes)
+                body.append(bytes)
+            }
         }
-        return pieces
+        return body
     }
 
     /// Streams the body into a new temp file, hashing as it goes; verifies Content-MD5 / x-ms-content-crc64 and

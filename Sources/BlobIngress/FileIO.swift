@@ -1,5 +1,3 @@
-import NIOCore
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -31,20 +29,6 @@ enum FileIO {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return Int64(info.st_size)
-    }
-
-    /// Writes `pieces` back to back from `offset` (one `pwrite` loop per piece, no copy), then `fdatasync`s when
-    /// asked.
-    static func pwrite(path: String, offset: Int64, pieces: [ByteBuffer], sync: Bool) throws {
-        let fd = open(path, O_WRONLY)
-        guard fd >= 0 else { throw failure(path, "open for write") }
-        defer { close(fd) }
-        var at = offset
-        for piece in pieces {
-            try piece.withUnsafeReadableBytes { try writeAll(fd: fd, path: path, offset: at, bytes: $0) }
-            at += Int64(piece.readableBytes)
-        }
-        if sync && fdatasync(fd) != 0 { throw failure(path, "fdatasync") }
     }
 
     static func writeAll(fd: Int32, path: String, offset: Int64, bytes: UnsafeRawBufferPointer) throws {

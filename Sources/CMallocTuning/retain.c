@@ -1,6 +1,6 @@
 // glibc malloc tuning for a process that allocates and frees the same large buffers all the time (the blob ingress
-// server keeps each Put Page's received pieces until the write, then frees them). By default glibc trims the top of
-// an arena past 128 KiB of free memory, so the next request's buffers fault in fresh zeroed pages again.
+// server's receive buffers, up to 1 MiB each). By default glibc trims the top of an arena past 128 KiB of free
+// memory, so the next request's buffers fault in fresh zeroed pages again.
 #include "cmalloctuning.h"
 
 #include <stdlib.h> // defines __GLIBC__ on glibc (through features.h)
