@@ -76,6 +76,8 @@ final class DirectWrites: Sendable {
     static let alignment = 4096
     /// Buffers kept for reuse, at most this many (one per request in flight is enough).
     static let keptBuffers = 64
+    /// Larger buffers (a Put Page clear over a long range) are freed, not kept.
+    static let largestKept = 8 << 20
 
     private let state = NIOLockedValueBox(State())
 
@@ -104,7 +106,7 @@ final class DirectWrites: Sendable {
 
     fileprivate func returnBuffer(_ buffer: UnsafeMutableRawBufferPointer) {
         let keep = state.withLockedValue { state -> Bool in
-            guard state.spare.count < Self.keptBuffers else { return false }
+            guard state.spare.count < Self.keptBuffers, buffer.count <= Self.largestKept else { return false }
             state.spare.append(buffer)
             return true
         }
