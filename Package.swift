@@ -57,10 +57,21 @@ targets += [
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "Results"]),
 ]
 
+// MARK: - CCRC64: hardware CRC-64/NVME (PCLMULQDQ folding, runtime CPUID check); C, no dependencies
+// Debian 12's ISA-L (libisal-dev 2.30) has no CRC-64/NVME ("rocksoft") yet, so the ~100 lines are our own.
+targets += [
+    .target(name: "CCRC64"),
+]
+
+// MARK: - CMallocTuning: glibc mallopt for the blob ingress server process (keeps freed receive buffers)
+targets += [
+    .target(name: "CMallocTuning"),
+]
+
 // MARK: - Compression: zlib (system library) and checksums
 targets += [
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-    .target(name: "Compression", dependencies: ["CZlib"]),
+    .target(name: "Compression", dependencies: ["CZlib", "CCRC64"]),
     .testTarget(name: "CompressionTests", dependencies: ["Compression"]),
 ]
 
@@ -80,7 +91,7 @@ targets += [
     .target(
         name: "BlobIngress",
         dependencies: [
-            "Compression",
+            "Compression", "CMallocTuning",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -123,12 +134,13 @@ targets += [
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]
     ),
     .testTarget(
         name: "LiveDriverTests",
-        dependencies: ["LiveDriver", "UploadCore", "Results", "BlobIngress", "Compression"]
+        dependencies: ["LiveDriver", "UploadCore", "Results", "BlobIngress", "Compression", "Pcap"]
     ),
 ]
 

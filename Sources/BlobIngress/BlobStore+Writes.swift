@@ -34,14 +34,17 @@ extension BlobStore {
         }
     }
 
-    /// Writes `bytes` at `offset` of a page blob (update), or zeros when `bytes` is nil (clear) over `length`.
-    /// The range must be 512-aligned and inside the blob (checked here against the current size).
-    public func writePages(
+    /// Writes `body`'s bytes at `offset` of a page blob (update; they must be `length` bytes), or zeros over
+    /// `length` when `body` is nil (clear). The range must be 512-aligned and inside the blob (checked here against
+    /// the current size). With `syncWrites` the data is on disk (`fdatasync`) when this returns.
+    /// - Complexity: one direct `pwrite` (see ``DirectWrites``; buffered where the file system refuses direct
+    ///   I/O) plus the sidecar rewrite (``record(_:container:syncDirectory:)``).
+    func writePages(
         container: String,
         blob: String,
         offset: Int64,
         length: Int64,
-        bytes: ByteBuffer?
+        body: PageBody?
     ) throws
         -> BlobProperties
     {
@@ -60,13 +63,22 @@ extension BlobStore {
             }
             return dataPath(container, blob)
         }
-        let data = bytes ?? ByteBuffer(repeating: 0, count: Int(length))
-        try data.withUnsafeReadableBytes { try FileIO.pwrite(path: path, offset: offset, bytes: $0, sync: syncWrites) }
+        let bytes = body ?? makeZeroBody(length: Int(length))
+        try directWrites.write(path: path, offset: offset, bytes: bytes.bytes, sync: syncWrites)
         return try lock.withLock {
             // The blob may have been deleted meanwhile; then this write went to an unlinked file.
             let properties = try lookup(container, blob)
             return try record(properties, container: container, syncDirectory: false)
         }
+    }
+
+    /// An empty page-aligned body for a Put Page of `capacity` bytes (pooled; see ``PageBody``).
+    func makePageBody(capacity: Int) -> PageBody { directWrites.makeBody(capacity: capacity) }
+
+    private func makeZeroBody(length: Int) -> PageBody {
+        let body = directWrites.makeBody(capacity: length)
+        body.fillZeros(length: length)
+        return body
     }
 
     /// Moves a fully received, verified upload at `tempPath` into place as a block blob.

@@ -15,6 +15,8 @@ public final class BlobStore: @unchecked Sendable {
     public let root: String
     public let syncWrites: Bool
     let lock = NIOLock()
+    /// Page writes (Put Page) bypass the page cache where the file system allows it.
+    let directWrites = DirectWrites()
     // Guarded by `lock`.
     var containers: [String: [String: BlobProperties]] = [:]
     var etagCounter: UInt64 = 0

@@ -31,15 +31,6 @@ enum FileIO {
         return Int64(info.st_size)
     }
 
-    /// Writes all of `bytes` at `offset`, then fsyncs when asked.
-    static func pwrite(path: String, offset: Int64, bytes: UnsafeRawBufferPointer, sync: Bool) throws {
-        let fd = open(path, O_WRONLY)
-        guard fd >= 0 else { throw failure(path, "open for write") }
-        defer { close(fd) }
-        try writeAll(fd: fd, path: path, offset: offset, bytes: bytes)
-        if sync && fdatasync(fd) != 0 { throw failure(path, "fdatasync") }
-    }
-
     static func writeAll(fd: Int32, path: String, offset: Int64, bytes: UnsafeRawBufferPointer) throws {
         guard let base = bytes.baseAddress else { return }
         var done = 0

@@ -48,7 +48,8 @@ enum ChunkSender {
     ) async -> (ChunkOutcome, ChunkSendFacts) {
         var facts = ChunkSendFacts(rawBytes: request.length)
         let length = Int(request.length)
-        var buffer = ByteBufferAllocator().buffer(capacity: length)
+        var buffer = connection.takeBuffer(capacity: length)
+        defer { connection.returnBuffer(buffer) }
         var headers: [(String, String)] = [
             ("x-ms-page-write", "update"),
             ("x-ms-range", "bytes=\(request.offset)-\(request.offset + request.length - 1)"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BlobIngress
+import Compression
 import Dispatch
 import Foundation
 import LiveDriver
@@ -167,6 +168,9 @@ struct Live: ParsableCommand {
                 + "after restart \(report.stats.bytesResentAfterRecovery)); retries \(report.stats.retries), "
                 + "throttled \(report.stats.throttledResponses), resets \(report.stats.connectionResets), "
                 + "server errors \(report.stats.serverErrors)")
+        if checksum == ChunkChecksum.crc64.rawValue {
+            print("checksum: x-ms-content-crc64 by \(CRC64.implementation) on both sides")
+        }
         if let ratio = report.compressionRatio {
             let mibps = Double(report.bytesSent) / 1_048_576 / Swift.max(report.compressionCPUSeconds, 1e-9)
             print(

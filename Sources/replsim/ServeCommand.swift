@@ -47,6 +47,7 @@ struct Serve: ParsableCommand {
                 profile: ingressProfile
             )
         )
+        BlobIngressServer.retainFreedMemoryForServing()
         let outcome = ServeOutcome()
         let done = DispatchSemaphore(value: 0)
         Task {

@@ -55,6 +55,36 @@ import Testing
         }
     }
 
+    /// A chunked Put Page body (no Content-Length, so only its arrival tells its size) shorter or longer than the
+    /// page range is 400 InvalidHeaderValue, and nothing of it is written.
+    @Test func chunkedBodyOfTheWrongSizeIs400() async throws {
+        try await withSeededBlob { client, _ in
+            for count in [512, 1536] {
+                let reply = try await client.send(
+                    .PUT,
+                    "disks/d.vhd",
+                    query: [("comp", "page")],
+                    headers: [("x-ms-page-write", "update"), ("x-ms-range", "bytes=0-1023")],
+                    body: [UInt8](repeating: 9, count: count),
+                    chunked: true
+                )
+                #expect(
+                    reply.status == 400 && reply.errorCode == "InvalidHeaderValue",
+                    "\(count) bytes for a 1024-byte range got \(reply.status) \(reply.errorCode ?? "-")"
+                )
+            }
+            let right = try await client.send(
+                .PUT,
+                "disks/d.vhd",
+                query: [("comp", "page")],
+                headers: [("x-ms-page-write", "update"), ("x-ms-range", "bytes=16384-17407")],
+                body: [UInt8](repeating: 0, count: 1024),
+                chunked: true
+            )
+            #expect(right.status == 201, "a chunked body of the right size (zeros over zeros) got \(right.status)")
+        }
+    }
+
     @Test func unknownContainerIs404() async throws {
         try await withSeededBlob { client, _ in
             let put = try await client.putPage("nosuch/d.vhd", offset: 0, bytes: [UInt8](repeating: 1, count: 512))

@@ -103,13 +103,14 @@ struct TestClient: Sendable {
         query: [(String, String)] = [],
         headers: [(String, String)] = [],
         body: [UInt8]? = nil,
+        chunked: Bool = false,
         auth: Auth = .sharedKey
     ) async throws -> Reply {
         let rawPath = "/\(endpoint.account)/\(path)"
         var allHeaders = headers.map { ($0.0.lowercased(), $0.1) }
         allHeaders.append(("x-ms-version", "2025-01-05"))
         allHeaders.append(("x-ms-date", "Wed, 25 Nov 2026 12:00:00 GMT"))
-        if let body { allHeaders.append(("content-length", String(body.count))) }
+        if let body, !chunked { allHeaders.append(("content-length", String(body.count))) }
         var queryText = query.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
         switch auth {
         case .sharedKey, .sharedKeyWith:
@@ -132,7 +133,17 @@ struct TestClient: Sendable {
         )
         request.method = method
         for (name, value) in allHeaders where name != "content-length" { request.headers.add(name: name, value: value) }
-        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        if let body {
+            if chunked {
+                // No Content-Length: Transfer-Encoding chunked, in 1000-byte pieces.
+                let pieces = stride(from: 0, to: body.count, by: 1000).map {
+                    ByteBuffer(bytes: body[$0..<Swift.min($0 + 1000, body.count)])
+                }
+                request.body = .stream(pieces.async, length: .unknown)
+            } else {
+                request.body = .bytes(ByteBuffer(bytes: body))
+            }
+        }
         let response = try await http.execute(request, timeout: .seconds(60))
         let collected = try await response.body.collect(upTo: 1 << 30)
         return Reply(

@@ -1,0 +1,21 @@
+// glibc malloc tuning for a process that allocates and frees the same large buffers all the time (the blob ingress
+// server's receive buffers, up to 1 MiB each). By default glibc trims the top of an arena past 128 KiB of free
+// memory, so the next request's buffers fault in fresh zeroed pages again.
+#include "cmalloctuning.h"
+
+#include <stdlib.h> // defines __GLIBC__ on glibc (through features.h)
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+
+int replsim_retain_freed_memory(size_t trim_threshold) {
+    int trim = mallopt(M_TRIM_THRESHOLD, trim_threshold > 0x7fffffff ? 0x7fffffff : (int)trim_threshold);
+    int mmap = mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    return trim == 1 && mmap == 1;
+}
+#else
+int replsim_retain_freed_memory(size_t trim_threshold) {
+    (void)trim_threshold;
+    return 0;
+}
+#endif
