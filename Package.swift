@@ -173,6 +173,8 @@ let package = Package(
         .library(name: "Scenario", targets: ["Scenario"]),
         .library(name: "Results", targets: ["Results"]),
         .library(name: "Reports", targets: ["Reports"]),
+        .library(name: "BlobIngress", targets: ["BlobIngress"]),
+        .library(name: "LiveDriver", targets: ["LiveDriver"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Compression
@@ -108,11 +109,22 @@ import Testing
         #expect(crc([UInt8](repeating: 0, count: 4096)) == 0x6482_D367_EB22_B64E)
     }
 
-    /// On this build machine (x86-64 with PCLMULQDQ) the hardware path must be the one chosen, or the speed-up
-    /// silently disappears; elsewhere the table is fine.
-    @Test func hardwarePathIsChosenWhereAvailable() {
-        #if arch(x86_64)
-            #expect(CRC64.implementation != .table, "this x86-64 CPU reports no PCLMULQDQ/SSE4.1")
+    /// The implementation chosen is the fastest the CPU offers, as /proc/cpuinfo lists its flags (or the speed-up
+    /// silently disappears); on a CPU without them, the table.
+    @Test func fastestAvailablePathIsChosen() throws {
+        #if arch(x86_64) && os(Linux)
+            let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+            let flagsLine = try #require(cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") })
+            let flags = Set(flagsLine.split(separator: " ").map(String.init))
+            let expected: CRC64.Implementation
+            if flags.isSuperset(of: ["avx512f", "avx512vl", "vpclmulqdq", "pclmulqdq", "sse4_1"]) {
+                expected = .wideFolding
+            } else if flags.isSuperset(of: ["pclmulqdq", "sse4_1"]) {
+                expected = .folding
+            } else {
+                expected = .table
+            }
+            #expect(CRC64.implementation == expected, "CPU flags: \(flags.sorted().joined(separator: " "))")
         #endif
     }
 
