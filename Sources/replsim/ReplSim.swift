@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct ReplSim: ParsableCommand {
@@ -13,4 +14,20 @@ struct ReplSim: ParsableCommand {
             BenchPeer.self,
         ]
     )
+
+    /// As `ParsableCommand.main()`, except that a usage error (an unknown option, a missing argument, a value
+    /// that does not parse) exits 2 like every other bad input, not argument-parser's 64 (EX_USAGE): scripts and
+    /// CI read 0 = fine, 1 = regression (`check`), 2 = bad input. `--help` and `--version` still exit 0.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -21,6 +21,20 @@ import Testing
         #expect(run.stderr.contains("replication.uploadThreadsPerVM"), "\(run.stderr)")
     }
 
+    /// Usage errors are bad input too: exit 2 with the usage, for every kind argument-parser reports.
+    @Test(arguments: [["sweep", "--bogus"], ["sweep"], ["live", "--threads", "abc"], ["check", "--tolerance"]])
+    func usageErrorsExitTwoWithTheUsage(arguments: [String]) throws {
+        let run = try replsim(arguments)
+        #expect(run.status == 2, "\(arguments): \(run.stderr)")
+        #expect(run.stderr.contains("Usage: replsim \(arguments[0])"), "\(run.stderr)")
+    }
+
+    @Test func helpStillExitsZero() throws {
+        let run = try replsim(["sweep", "--help"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("USAGE: replsim sweep"), "\(run.stdout)")
+    }
+
     @Test func runIsDeterministicAndWritesEveryReport() throws {
         let dir = try Paths.temporaryDirectory()
         let scenario = try Paths.tinyScenario(in: dir)
