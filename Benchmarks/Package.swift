@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // replsim engine benchmarks (nested package; BUILD-NOTES §4). Run from this folder:
-//   swift package benchmark                                # everything (EngineBenchmarks, ReplsimBenchmarks)
+//   swift package benchmark                                # everything (Engine, Replsim and Live benchmarks)
 //   ../scripts/bench-check.sh                              # the fast gated set (malloc-count thresholds)
 //   swift run -c release SyntheticWorkloadTimer        # the 100 VM × 32 thread workload, wall time
 import PackageDescription
@@ -34,6 +34,16 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/ReplsimBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "LiveBenchmarks",
+            dependencies: [
+                .product(name: "BlobIngress", package: "replsim"),
+                .product(name: "LiveDriver", package: "replsim"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/LiveBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(

@@ -9,3 +9,6 @@ swift test --skip-build
 # Predictions must not move without a reason: re-run scenarios/ci and compare with results/baseline.
 # (After an intended model change: replsim check scenarios/ci --baseline results/baseline --update)
 "$(swift build --show-bin-path)/replsim" check scenarios/ci --baseline results/baseline --tolerance 2 --quiet
+# replsim itself must not get slower by allocating more: the fast benchmark set against the committed malloc-count
+# thresholds (Benchmarks/Thresholds/; release build of the nested Benchmarks/ package, a few minutes cold).
+bash scripts/bench-check.sh
