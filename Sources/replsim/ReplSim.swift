@@ -16,7 +16,7 @@ struct ReplSim: ParsableCommand {
     )
 
     /// As `ParsableCommand.main()`, except that a usage error (an unknown option, a missing argument, a value
-    /// that does not parse) exits 2 like every other bad input, not argument-parser's 64 (EX_USAGE): scripts and
+    /// that does not parse, a failed `validate()`) exits 2 like every other bad input, not argument-parser's 64 (EX_USAGE): scripts and
     /// CI read 0 = fine, 1 = regression (`check`), 2 = bad input. `--help` and `--version` still exit 0.
     static func main() {
         do {

@@ -132,10 +132,10 @@ import Testing
         let out = dir.appendingPathComponent("out").path
         let cases: [([String], Int32, String)] = [
             (["run", sweep, "--pcap", pcap, "--out", out], 2, "sweep of 2 points"),
-            (["run", scenario, "--pcap", pcap, "--pcap-window", "6s..5s"], 64, "--pcap-window"),
-            (["run", scenario, "--pcap", pcap, "--pcap-window", "5x..6s"], 64, "--pcap-window"),
-            (["run", scenario, "--pcap", pcap, "--pcap-vms", "0,a"], 64, "--pcap-vms"),
-            (["run", scenario, "--pcap-vms", "0"], 64, "need --pcap"),
+            (["run", scenario, "--pcap", pcap, "--pcap-window", "6s..5s"], 2, "--pcap-window"),
+            (["run", scenario, "--pcap", pcap, "--pcap-window", "5x..6s"], 2, "--pcap-window"),
+            (["run", scenario, "--pcap", pcap, "--pcap-vms", "0,a"], 2, "--pcap-vms"),
+            (["run", scenario, "--pcap-vms", "0"], 2, "need --pcap"),
             (["run", scenario, "--pcap", pcap, "--pcap-vms", "3", "--out", out], 2, "VM 3 does not exist"),
             (["run", scenario, "--pcap", "/nonexistent/dir/x.pcap", "--out", out], 2, "--pcap"),
         ]
