@@ -61,6 +61,12 @@ struct InvariantChecker {
         }
     }
 
+    /// A chunk whose body is still on the wire must have a live transfer in the network model; one whose
+    /// transfer ended without the driver hearing of it would never be acknowledged (its VM would hang).
+    mutating func bodyInFlight(vm: Int, chunk: ChunkID, transferIsLive: Bool) {
+        if !transferIsLive { fail("VM \(vm): chunk \(chunk)'s transfer ended but the chunk was never answered") }
+    }
+
     private mutating func fail(_ message: String) {
         if violation == nil { violation = "invariant violated: " + message }
     }

@@ -90,6 +90,15 @@ final class ReplicationRun {
         // The network model only moves at events; bring it to `stop` so that transfers still in flight count
         // (in result.json and in a packet trace alike) for what they delivered up to the stop.
         _ = world.net.advance(to: stop)
+        if checkInvariants {
+            for vm in world.vms.indices {
+                for (chunk, inFlight) in world.vms[vm].inFlight.sortedByChunk() {
+                    guard let transfer = inFlight.transfer else { continue }
+                    invariants.bodyInFlight(
+                        vm: vm, chunk: chunk, transferIsLive: world.net.bitsRemaining(of: transfer) != nil)
+                }
+            }
+        }
         metrics.advance(to: stop) { world.net.attribution }
         packetTrace?.runEnded(at: stop.nanoseconds, net: world.net)
         return stop

@@ -10,7 +10,9 @@ import UploadCore
 /// Every VM finishes initial replication when the network reuses transfer slots at once: at 10 VMs × 32
 /// threads, a response often starts a new transfer at the very nanosecond another one ends, before the driver
 /// has taken that completion (the network model hands the freed slot to the new transfer). A lost owner would
-/// leave the finished chunk unacknowledged and its VM stuck; the full default sweep showed it at this point.
+/// leave the finished chunk unacknowledged and its VM stuck; the full default sweep showed it at this point. (In
+/// debug builds the driver's end-of-run invariant also names such a chunk: "transfer ended but the chunk was never
+/// answered".)
 @Test func everyVMFinishesWhenSlotsAreReusedAtOnce() throws {
     let seed: UInt64 = 1
     let doc = try reference(vms: 10, threads: 32, minutes: 15)
