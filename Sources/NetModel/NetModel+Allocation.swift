@@ -28,10 +28,7 @@ extension NetModel {
             filler.pathEnd.append(classes[c].pathStart + classes[c].pathLength)
         }
         filler.fill(pathPool: pathPool, resources: resources)
-        for k in kindRates.indices {
-            kindRates[k] = 0
-            kindFlows[k] = 0
-        }
+        clearKindSums()
         var earliest = Int64.max
         for (p, c) in activeClasses.enumerated() {
             let level = filler.rate[p]
@@ -49,6 +46,24 @@ extension NetModel {
         cachedNextCompletion = earliest
         formGroupIfUniform()
         formPartitionIfSeparable()
+    }
+
+    /// Whether rates must be brought up to date before time moves or anyone reads them.
+    @inline(__always) var allocationIsStale: Bool {
+        needsReallocation || group.dirty || !partition.dirty.isEmpty
+    }
+
+    /// The range of `pathPool` holding class `c`'s path.
+    @inline(__always) func classPath(_ c: Int) -> Range<Int> {
+        classes[c].pathStart..<(classes[c].pathStart + classes[c].pathLength)
+    }
+
+    /// Zeroes the per-kind rate and flow sums before they are summed anew.
+    mutating func clearKindSums() {
+        for k in kindRates.indices {
+            kindRates[k] = 0
+            kindFlows[k] = 0
+        }
     }
 
     /// When the first flow of class `c` finishes at its current rate.

@@ -25,13 +25,17 @@ struct BottleneckPartition {
     var memberStart: [Int32] = []
     var memberCount: [Int32] = []
     var members: [Int32] = []
+    /// The resources on the active classes' paths at formation, each once.
+    var touched: [Int] = []
     var stamp: [Int] = []
     var formation = 0
     /// Per class: the resource that binds it, or -1 for its cap.
     var classLimit: [Int32] = []
     /// Classes whose flow count changed since the last update (a class may appear twice).
     var dirty: [Int] = []
-    var updateStamp: [Int] = []
+    /// Binding resources whose cell got a new level in the current update, each once (`cellStamp`).
+    var changedCells: [Int] = []
+    var cellStamp: [Int] = []
     var update = 0
 
     /// A slack resource's load must stay below its capacity times this.
@@ -39,33 +43,24 @@ struct BottleneckPartition {
 }
 
 extension NetModel {
-    /// Whether rates must be brought up to date before time moves or anyone reads them.
-    @inline(__always) var allocationIsStale: Bool {
-        needsReallocation || group.dirty || !partition.dirty.isEmpty
-    }
-
-    /// The range of `pathPool` holding class `c`'s path.
-    @inline(__always) func classPath(_ c: Int) -> Range<Int> {
-        classes[c].pathStart..<(classes[c].pathStart + classes[c].pathLength)
-    }
-
     /// Enters the partition mode after a full reallocation (which set every class's rate) if its conditions
     /// hold.
     mutating func formPartitionIfSeparable() {
-        guard allowsRateGroup, !group.active, activeClasses.count > 1 else { return }
+        guard allowsFastPaths, !group.active, activeClasses.count > 1 else { return }
         let missing = resources.count - partition.binds.count
         if missing > 0 {
             partition.binds.append(contentsOf: repeatElement(false, count: missing))
             partition.memberStart.append(contentsOf: repeatElement(0, count: missing))
             partition.memberCount.append(contentsOf: repeatElement(0, count: missing))
             partition.stamp.append(contentsOf: repeatElement(0, count: missing))
-            partition.updateStamp.append(contentsOf: repeatElement(0, count: missing))
+            partition.cellStamp.append(contentsOf: repeatElement(0, count: missing))
         }
         if partition.classLimit.count < classes.count {
             partition.classLimit.append(contentsOf: repeatElement(-1, count: classes.count - partition.classLimit.count))
         }
         partition.formation &+= 1
         let formation = partition.formation
+        partition.touched.removeAll(keepingCapacity: true)
         var pathTotal = 0
         for c in activeClasses {
             for i in classPath(c) {
@@ -74,6 +69,7 @@ extension NetModel {
                     partition.stamp[r] = formation
                     partition.binds[r] = false
                     partition.memberCount[r] = 0
+                    partition.touched.append(r)
                 }
                 partition.memberCount[r] += 1
             }
@@ -92,16 +88,10 @@ extension NetModel {
             }
         }
         var offset: Int32 = 0
-        for c in activeClasses {
-            for i in classPath(c) {
-                let r = Int(pathPool[i])
-                if partition.stamp[r] == formation {
-                    partition.stamp[r] = formation &- 1  // placed
-                    partition.memberStart[r] = offset
-                    offset += partition.memberCount[r]
-                    partition.memberCount[r] = 0  // refilled below
-                }
-            }
+        for r in partition.touched {
+            partition.memberStart[r] = offset
+            offset += partition.memberCount[r]
+            partition.memberCount[r] = 0  // refilled below
         }
         partition.members.removeAll(keepingCapacity: true)
         partition.members.append(contentsOf: repeatElement(0, count: pathTotal))
@@ -112,24 +102,34 @@ extension NetModel {
                 partition.memberCount[r] += 1
             }
         }
-        for c in activeClasses {
-            for i in classPath(c) where !hasSlack(Int(pathPool[i])) { return }
-        }
+        for r in partition.touched where !hasSlack(r) { return }
         partition.active = true
         partition.dirty.removeAll(keepingCapacity: true)
+    }
+
+    /// The classes of resource `r` (as of formation), as positions in `partition.members`.
+    @inline(__always) func cell(_ r: Int) -> Range<Int> {
+        Int(partition.memberStart[r])..<Int(partition.memberStart[r] + partition.memberCount[r])
     }
 
     /// True for a binding resource, or one whose load is below its capacity by the margin.
     /// - Complexity: O(classes through `r`).
     func hasSlack(_ r: Int) -> Bool {
         guard !partition.binds[r] else { return true }
-        let start = Int(partition.memberStart[r])
         var load = 0.0
-        for k in start..<(start + Int(partition.memberCount[r])) {
+        for k in cell(r) {
             let c = Int(partition.members[k])
             load += classes[c].rate * Double(classes[c].count)
         }
         return load < resources[r].effective * BottleneckPartition.margin
+    }
+
+    /// Whether every resource on class `c`'s path still has slack (or binds), after which `c`'s next completion
+    /// is brought up to date.
+    mutating func refreshPartitionClass(_ c: Int) -> Bool {
+        for i in classPath(c) where !hasSlack(Int(pathPool[i])) { return false }
+        classes[c].nextCompletion = nextCompletion(of: c)
+        return true
     }
 
     /// Gives the cells of the classes whose count changed their new rate; false (the caller then reallocates
@@ -138,16 +138,21 @@ extension NetModel {
         let t = now.nanoseconds
         partition.update &+= 1
         let update = partition.update
+        partition.changedCells.removeAll(keepingCapacity: true)
         for c in partition.dirty {
             guard classes[c].count > 0 else { return false }
             let r = Int(partition.classLimit[c])
-            guard r >= 0, partition.updateStamp[r] != update else { continue }  // cap-bound: rate unchanged
-            partition.updateStamp[r] = update
-            let cell = Int(partition.memberStart[r])..<Int(partition.memberStart[r] + partition.memberCount[r])
+            if r < 0 {  // cap-bound: its rate stays; its loads and next completion change
+                guard refreshPartitionClass(c) else { return false }
+                continue
+            }
+            guard partition.cellStamp[r] != update else { continue }
+            partition.cellStamp[r] = update
+            partition.changedCells.append(r)
             var flows = 0
-            for k in cell { flows += classes[Int(partition.members[k])].count }
+            for k in cell(r) { flows += classes[Int(partition.members[k])].count }
             let level = Swift.max(0, resources[r].effective) / Double(flows)
-            for k in cell {
+            for k in cell(r) {
                 let member = Int(partition.members[k])
                 guard level < classes[member].cap else { return false }
                 classes[member].service = classes[member].service(at: t)
@@ -155,23 +160,11 @@ extension NetModel {
                 classes[member].rate = level
             }
         }
-        for c in partition.dirty {
-            let r = Int(partition.classLimit[c])
-            let cellClasses: Range<Int> =
-                r >= 0 ? Int(partition.memberStart[r])..<Int(partition.memberStart[r] + partition.memberCount[r]) : 0..<0
-            for i in classPath(c) where !hasSlack(Int(pathPool[i])) { return false }
-            for k in cellClasses {
-                let member = Int(partition.members[k])
-                for i in classPath(member) where !hasSlack(Int(pathPool[i])) { return false }
-                classes[member].nextCompletion = nextCompletion(of: member)
-            }
-            classes[c].nextCompletion = nextCompletion(of: c)
+        for r in partition.changedCells {
+            for k in cell(r) where !refreshPartitionClass(Int(partition.members[k])) { return false }
         }
         partition.dirty.removeAll(keepingCapacity: true)
-        for k in kindRates.indices {
-            kindRates[k] = 0
-            kindFlows[k] = 0
-        }
+        clearKindSums()
         var earliest = Int64.max
         for c in activeClasses {
             let flows = Double(classes[c].count)

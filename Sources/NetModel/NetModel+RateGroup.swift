@@ -97,7 +97,7 @@ extension NetModel {
 
     /// Forms a group after a full reallocation if one resource bound every active class.
     mutating func formGroupIfUniform() {
-        guard allowsRateGroup, activeClasses.count >= RateGroup.minimumClasses, let first = filler.limit.first, first >= 0 else {
+        guard allowsFastPaths, activeClasses.count >= RateGroup.minimumClasses, let first = filler.limit.first, first >= 0 else {
             return
         }
         for r in filler.limit where r != first { return }
@@ -124,14 +124,14 @@ extension NetModel {
         group.equalResources.removeAll(keepingCapacity: true)
         group.formation &+= 1
         for c in activeClasses {
-            for i in classes[c].pathStart..<(classes[c].pathStart + classes[c].pathLength) {
+            for i in classPath(c) {
                 group.resourceFlows[Int(pathPool[i])] = 0
             }
         }
         for c in activeClasses {
             group.flows += classes[c].count
             group.minimumCap = Swift.min(group.minimumCap, classes[c].cap)
-            for i in classes[c].pathStart..<(classes[c].pathStart + classes[c].pathLength) {
+            for i in classPath(c) {
                 group.resourceFlows[Int(pathPool[i])] += classes[c].count
             }
             // reallocate() folded the service at now.
@@ -140,7 +140,7 @@ extension NetModel {
             refreshGroupEntry(c)
         }
         for c in activeClasses {
-            for i in classes[c].pathStart..<(classes[c].pathStart + classes[c].pathLength) {
+            for i in classPath(c) {
                 let r = Int(pathPool[i])
                 if r != first && group.resourceStamp[r] != group.formation {
                     group.resourceStamp[r] = group.formation
@@ -160,7 +160,7 @@ extension NetModel {
     /// model must reallocate. Its service starts at 0 now.
     /// - Complexity: O(path length).
     mutating func admitToGroup(_ c: Int) {
-        let path = classes[c].pathStart..<(classes[c].pathStart + classes[c].pathLength)
+        let path = classPath(c)
         guard path.contains(where: { Int(pathPool[$0]) == group.resource }),
             resources.count <= group.resourceFlows.count
         else {
@@ -202,7 +202,7 @@ extension NetModel {
     /// A flow joined (+1) or left (−1) member class `c`, which stays non-empty.
     mutating func groupCountChanged(_ c: Int, by delta: Int) {
         group.flows += delta
-        for i in classes[c].pathStart..<(classes[c].pathStart + classes[c].pathLength) {
+        for i in classPath(c) {
             let r = Int(pathPool[i])
             group.resourceFlows[r] += delta
             if r != group.resource && group.resourceRole[r] == .smaller {
@@ -230,10 +230,7 @@ extension NetModel {
         group.vTime = t
         group.level = level
         group.dirty = false
-        for k in kindRates.indices {
-            kindRates[k] = 0
-            kindFlows[k] = 0
-        }
+        clearKindSums()
         kindRates[group.kind.index] = level * Double(group.flows)
         kindFlows[group.kind.index] = Double(group.flows)
         cachedNextCompletion = groupNextCompletion()

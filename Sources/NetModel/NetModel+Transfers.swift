@@ -32,9 +32,8 @@ struct ConnectionState {
     var cachedPath: [Int] = []
     var cachedStorage: [ResourceID] = []
     /// The class of the last transfer and the cap it was chosen for, reused while the cached path and the cap
-    /// match (saves hashing the path per transfer); -1 when unknown.
-    var cachedClass = -1
-    var cachedClassCap: ConnectionCap?
+    /// match (saves hashing the path per transfer).
+    var cachedClass: (index: Int, cap: ConnectionCap)?
 }
 
 extension NetModel {
@@ -105,7 +104,7 @@ extension NetModel {
             path = resolveRoute(of: c).path + storage.map(\.index)
             connections[c].cachedPath = path
             connections[c].cachedStorage = storage
-            connections[c].cachedClass = -1
+            connections[c].cachedClass = nil
         }
         var pathCapacity = Double.infinity
         for r in path { pathCapacity = Swift.min(pathCapacity, resources[r].nominal) }
@@ -138,12 +137,11 @@ extension NetModel {
         activeFlowCount += 1
         connections[c].activeSlot = slot
         let classIndex: Int
-        if connections[c].cachedClass >= 0 && connections[c].cachedClassCap == cap {
-            classIndex = connections[c].cachedClass
+        if let cached = connections[c].cachedClass, cached.cap == cap {
+            classIndex = cached.index
         } else {
             classIndex = classFor(path: path, cap: cap.bitsPerSecond, reason: cap.reason)
-            connections[c].cachedClass = classIndex
-            connections[c].cachedClassCap = cap
+            connections[c].cachedClass = (classIndex, cap)
         }
         join(slot: slot, classIndex: classIndex, remainingBits: Double(bytes) * 8)
         scheduleSlowStartStep(connection: c)

@@ -53,7 +53,7 @@ public struct NetModel {
     /// Storage reused by `completeDueFlows` for the rate group's due classes.
     var dueScratch: [Int] = []
     /// Off only in tests that check the fast paths (`RateGroup`, `BottleneckPartition`) against plain reallocation.
-    var allowsRateGroup = true
+    var allowsFastPaths = true
     var cachedNextCompletion: Int64 = .max
     var activeFlowCount = 0
     /// Every class's path, flat (see `FlowClass.pathStart`); append-only, like `classes`.

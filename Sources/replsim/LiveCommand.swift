@@ -201,14 +201,13 @@ final class LiveOutcome: @unchecked Sendable {
 /// Progress of `replsim live` on standard error, in ProgressReporter's style: a bar with throughput and ETA on a
 /// terminal (redrawn at most 10 times a second), a plain line every 2 seconds otherwise, nothing with `--quiet`.
 final class LiveProgressPrinter: @unchecked Sendable {
-    private enum Style { case bar, lines, quiet }
-    private let style: Style
+    private let style: ProgressStyle
     private let lock = NSLock()
     private var lastDraw = -Double.infinity
     private var drewBar = false
 
     init(quiet: Bool) {
-        style = quiet ? .quiet : isatty(STDERR_FILENO) == 1 ? .bar : .lines
+        style = ProgressStyle(quiet: quiet)
     }
 
     func update(_ progress: LiveProgress) {
@@ -231,10 +230,7 @@ final class LiveProgressPrinter: @unchecked Sendable {
         case .lines:
             FileHandle.standardError.write(Data("live: \(text)\n".utf8))
         case .bar:
-            let width = 30
-            let filled =
-                progress.bytesTotal > 0 ? Int(Int64(width) * progress.bytesAcknowledged / progress.bytesTotal) : width
-            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            let bar = ProgressStyle.bar(progress.bytesAcknowledged, of: progress.bytesTotal)
             FileHandle.standardError.write(Data("\r\u{1B}[Klive \(bar) \(text)".utf8))
             drewBar = true
         }

@@ -1,15 +1,30 @@
 import Foundation
 
+/// How progress is shown on standard error: a bar on a terminal, plain lines otherwise (CI logs), nothing with
+/// `--quiet`.
+enum ProgressStyle {
+    case bar, lines, quiet
+
+    init(quiet: Bool) {
+        self = quiet ? .quiet : isatty(STDERR_FILENO) == 1 ? .bar : .lines
+    }
+
+    /// A 30-character bar, `done` of `total` filled (full when `total` is 0).
+    static func bar(_ done: Int64, of total: Int64) -> String {
+        let width: Int64 = 30
+        let filled = Int(total > 0 ? Swift.min(width, width * done / total) : width)
+        return String(repeating: "█", count: filled) + String(repeating: "░", count: Int(width) - filled)
+    }
+}
+
 /// Progress for long runs on standard error: a bar with ETA on a terminal, one plain line per
 /// completed item otherwise (CI logs), nothing with `--quiet`.
 ///
 /// Thread-safe: `completed(_:)` may be called from any worker.
 final class ProgressReporter: @unchecked Sendable {
-    enum Style { case bar, lines, quiet }
-
     private let total: Int
     private let label: String
-    private let style: Style
+    private let style: ProgressStyle
     private let start = Date()
     private var done = 0
     private var lastDraw = Date.distantPast
@@ -18,11 +33,7 @@ final class ProgressReporter: @unchecked Sendable {
     init(total: Int, label: String, quiet: Bool) {
         self.total = total
         self.label = label
-        if quiet {
-            style = .quiet
-        } else {
-            style = isatty(STDERR_FILENO) == 1 ? .bar : .lines
-        }
+        style = ProgressStyle(quiet: quiet)
     }
 
     /// Records one finished item (`detail` is shown in plain-line mode, e.g. "vms=3,threadsPerVM=8 1.51 Gbps").
@@ -39,9 +50,7 @@ final class ProgressReporter: @unchecked Sendable {
             let now = Date()
             guard done == total || now.timeIntervalSince(lastDraw) > 0.1 else { return }
             lastDraw = now
-            let width = 30
-            let filled = total == 0 ? width : width * done / total
-            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            let bar = ProgressStyle.bar(Int64(done), of: Int64(total))
             let line = "\r\(label) \(bar) \(done)/\(total)  elapsed \(format(now.timeIntervalSince(start)))  ETA \(eta())"
             FileHandle.standardError.write(Data(line.utf8))
             if done == total { FileHandle.standardError.write(Data("\n".utf8)) }

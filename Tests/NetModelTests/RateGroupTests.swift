@@ -97,7 +97,7 @@ func fastPathsMatchPlainReallocationWhenClassesComeAndGo(seed: Int) throws {
 
     func completionTimes(fastPaths: Bool) throws -> (times: [[Int64]], groupSteps: Int, partitionSteps: Int) {
         var net = NetModel()
-        net.allowsRateGroup = fastPaths
+        net.allowsFastPaths = fastPaths
         let account = try net.addResource(name: "account", kind: .accountIngress, bitsPerSecond: shared)
         var blobResources: [ResourceID] = []
         for index in 0..<blobs {

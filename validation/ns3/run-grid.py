@@ -141,7 +141,8 @@ def cost(pt):
 
 
 def load_done():
-    done = {}
+    """The names of the points results.jsonl holds (after drop_stale, each settled)."""
+    done = set()
     if os.path.exists(RESULTS):
         with open(RESULTS) as f:
             for n, line in enumerate(f, 1):
@@ -152,7 +153,7 @@ def load_done():
                     d = json.loads(line)
                 except json.JSONDecodeError as e:
                     sys.exit(f"run-grid: {RESULTS} line {n} is not JSON: {e}")
-                done[d.get("point")] = (d.get("args"), d.get("runs"))
+                done.add(d.get("point"))
     return done
 
 

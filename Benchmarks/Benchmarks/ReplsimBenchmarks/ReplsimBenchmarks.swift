@@ -19,6 +19,20 @@ func referenceScenario(overrides: [SweepOverride]) throws -> Scenario {
 
 struct ScenarioErrorsMissing: Error {}
 
+/// Runs every point of the reference scenario's sweep (with `overrides`) one after the other, measuring from the
+/// first run on.
+func runReferenceSweep(_ benchmark: Benchmark, overrides: [SweepOverride]) {
+    do {
+        let scenario = try referenceScenario(overrides: overrides)
+        benchmark.startMeasurement()
+        for point in scenario.expandSweep() {
+            blackHole(try SimDriver.run(point.document, options: .init(checkInvariants: false)))
+        }
+    } catch {
+        benchmark.error("sweep failed: \(error)")
+    }
+}
+
 /// Drives one UploadCore through an initial replication of `diskBytes`, acknowledging every chunk at once
 /// (last started, first acknowledged); returns the number of actions the core emitted.
 func driveCore(diskBytes: Int64, threads: Int) throws -> Int {
@@ -86,18 +100,12 @@ let benchmarks: @Sendable () -> Void = {
         "Sweep_reference_4threads_x_3vms",
         configuration: .init(maxDuration: .seconds(60), maxIterations: 3)
     ) { benchmark in
-        do {
-            let scenario = try referenceScenario(overrides: [
+        runReferenceSweep(
+            benchmark,
+            overrides: [
                 SweepOverride(key: "vms", values: ["3", "10", "25"]),
                 SweepOverride(key: "threadsPerVM", values: ["1", "8", "16", "32"]),
             ])
-            benchmark.startMeasurement()
-            for point in scenario.expandSweep() {
-                blackHole(try SimDriver.run(point.document, options: .init(checkInvariants: false)))
-            }
-        } catch {
-            benchmark.error("sweep failed: \(error)")
-        }
     }
 
     // The whole default sweep (threads 1...32 × VMs 3, 10, 25, 50, 100: 160 runs, 100 M events), one thread:
@@ -106,14 +114,6 @@ let benchmarks: @Sendable () -> Void = {
         "Sweep_reference_default_32x5",
         configuration: .init(warmupIterations: 0, maxDuration: .seconds(300), maxIterations: 1)
     ) { benchmark in
-        do {
-            let scenario = try referenceScenario(overrides: [])
-            benchmark.startMeasurement()
-            for point in scenario.expandSweep() {
-                blackHole(try SimDriver.run(point.document, options: .init(checkInvariants: false)))
-            }
-        } catch {
-            benchmark.error("sweep failed: \(error)")
-        }
+        runReferenceSweep(benchmark, overrides: [])
     }
 }
