@@ -34,6 +34,10 @@ struct ConnectionState {
     /// The class of the last transfer and the cap it was chosen for, reused while the cached path and the cap
     /// match (saves hashing the path per transfer).
     var cachedClass: (index: Int, cap: ConnectionCap)?
+    /// The congestion-avoidance window between chunks on a path with a queue (nil before slow start is over,
+    /// after a restart, or where no burst can overflow the queue) and the cap it gives the transfer in flight.
+    var burstWindow: QueueBurstWindow?
+    var burstCap: Double?
 }
 
 extension NetModel {
@@ -116,12 +120,17 @@ extension NetModel {
             || (tcp.slowStartAfterIdle && idle > TCPCaps.retransmissionTimeout(rttSeconds: characteristics.rttSeconds))
         if tcp.slowStart && restart { connections[c].cwndSegments = Double(tcp.initialWindowSegments) }
         if !tcp.slowStart { connections[c].cwndSegments = nil }
+        if restart { connections[c].burstWindow = nil }
         connections[c].everUsed = true
         connections[c].needsRestart = false
         connections[c].lastRouteKey = routeKey
         connections[c].lastActivity = now.nanoseconds
         connections[c].pathCharacteristics = characteristics
         connections[c].pathCapacity = pathCapacity
+        connections[c].burstCap = nil
+        if connections[c].cwndSegments == nil, let queue = characteristics.queuePackets {
+            burstEpisode(connection: c, bytes: bytes, path: path, queuePackets: queue)
+        }
 
         let cap = currentCap(connection: c)
         let slot: Int
@@ -167,9 +176,52 @@ extension NetModel {
     mutating func currentCap(connection c: Int) -> ConnectionCap {
         let state = connections[c]
         let cap = state.tcp.cap(
-            path: state.pathCharacteristics, cwndSegments: state.cwndSegments, pathCapacity: state.pathCapacity)
+            path: state.pathCharacteristics, cwndSegments: state.cwndSegments, pathCapacity: state.pathCapacity,
+            burstCap: state.burstCap)
         if cap.slowStartDone { connections[c].cwndSegments = nil }
         return cap
+    }
+
+    /// Runs connection `c`'s queue-burst window over a transfer of `bytes` on `path` (its route's resources then
+    /// storage) and sets the transfer's burst cap: bytes over the time the window needs alone on the link
+    /// (`QueueBurstWindow`). The link is the route's last resource (circuit leg or internet path), the burst
+    /// arrives at the slowest host-side resource's rate. The cap keeps 8 significant bits (±0.2 %), so that the
+    /// sawtooth reuses a few hundred flow classes instead of making one per chunk.
+    mutating func burstEpisode(connection c: Int, bytes: Int64, path: [Int], queuePackets: Double) {
+        let routeLength: Int
+        switch connections[c].route {
+        case .path(let resources, _): routeLength = resources.count
+        case .circuit(_, let hostSide): routeLength = hostSide.count + 1
+        }
+        let link = resources[path[routeLength - 1]].nominal
+        var access = Double.infinity
+        for r in path[..<(routeLength - 1)] { access = Swift.min(access, resources[r].nominal) }
+        guard link.isFinite, link > 0 else { return }
+        let tcp = connections[c].tcp
+        let characteristics = connections[c].pathCharacteristics
+        let mss = Double(tcp.mssBytes)
+        let rtt = characteristics.rttSeconds + tcp.serialisationPackets * (mss + 54) * 8 / link
+        let burstPath = QueueBurstPath(
+            queuePackets: queuePackets, bdpPackets: link * rtt / (8 * mss),
+            drainRatio: access.isFinite ? Swift.min(1, link / access) : 0, rttSeconds: rtt,
+            windowPackets: tcp.windowBytes.map { Double($0) / mss } ?? .infinity)
+        guard burstPath.canOverflow else {
+            connections[c].burstWindow = nil
+            return
+        }
+        var window =
+            connections[c].burstWindow
+            ?? QueueBurstWindow(
+                growth: characteristics.congestionControl == .reno
+                    ? .reno(alpha: tcp.ackCounting == .perAck ? 1 / Double(tcp.delayedAckSegments) : 1)
+                    : .cubic(renoFriendly: tcp.cubicResponse == .rfc9438),
+                beta: characteristics.congestionControl == .reno ? 0.5 : 0.7,
+                windowPackets: Swift.min(burstPath.windowPackets, burstPath.bdpPackets + queuePackets))
+        let seconds = window.send(packets: Double(bytes) / mss, on: burstPath)
+        connections[c].burstWindow = window
+        let cap = Double(bytes) * 8 / seconds
+        let kept = (cap.significand * 256).rounded() / 256
+        connections[c].burstCap = Double(sign: .plus, exponent: cap.exponent, significand: kept)
     }
 
     mutating func scheduleSlowStartStep(connection c: Int) {

@@ -14,21 +14,31 @@ public enum CongestionControl: String, Sendable, Codable, CaseIterable {
     case cubic
 }
 
-/// What a path looks like to TCP: round-trip time, packet loss rate and the senders' congestion control.
+/// What a path looks like to TCP: round-trip time, packet loss rate, the senders' congestion control and the
+/// bottleneck's queue.
 public struct PathCharacteristics: Sendable, Equatable {
     public var rttSeconds: Double
     public var lossRate: Double
     public var congestionControl: CongestionControl
+    /// The queue (router buffer, or policer burst size) in front of the path's link, in full-size packets; nil
+    /// for a queue deep enough that no burst overflows it (the default). When set, a connection's window burst
+    /// at each chunk start can overflow it (`QueueBurstWindow`).
+    public var queuePackets: Double?
 
-    public init(rttSeconds: Double, lossRate: Double = 0, congestionControl: CongestionControl = .cubic) {
+    public init(
+        rttSeconds: Double, lossRate: Double = 0, congestionControl: CongestionControl = .cubic,
+        queuePackets: Double? = nil
+    ) {
         self.rttSeconds = rttSeconds
         self.lossRate = lossRate
         self.congestionControl = congestionControl
+        self.queuePackets = queuePackets
     }
 
     func validated(_ where_: String) throws -> PathCharacteristics {
         try requirePositive(rttSeconds, "\(where_).rttSeconds")
         try requireFraction(lossRate, "\(where_).lossRate")
+        if let queuePackets { try requirePositive(queuePackets, "\(where_).queuePackets") }
         return self
     }
 }
@@ -249,7 +259,11 @@ struct ConnectionCap: Equatable {
 extension TCPParameters {
     /// The binding TCP cap for `cwnd` (nil when not in slow start) on `path`, where `pathCapacity` is the
     /// smallest nominal capacity on the path (slow start ends once it exceeds min(steady cap, pathCapacity)).
-    func cap(path: PathCharacteristics, cwndSegments: Double?, pathCapacity: Double) -> ConnectionCap {
+    /// `burstCap` is the queue-burst limit of the transfer in flight (`QueueBurstWindow`), nil where it does not
+    /// apply; it counts as a loss limit (the losses are the queue's).
+    func cap(path: PathCharacteristics, cwndSegments: Double?, pathCapacity: Double, burstCap: Double? = nil)
+        -> ConnectionCap
+    {
         var best = ConnectionCap(bitsPerSecond: .infinity, reason: .other, slowStartDone: true)
         if let windowBytes {
             let window = TCPCaps.window(
@@ -257,7 +271,7 @@ extension TCPParameters {
                 bottleneckBitsPerSecond: pathCapacity, packets: serialisationPackets)
             best = ConnectionCap(bitsPerSecond: window, reason: .window, slowStartDone: true)
         }
-        let loss = TCPCaps.loss(path, tcp: self)
+        let loss = Swift.min(TCPCaps.loss(path, tcp: self), burstCap ?? .infinity)
         if loss < best.bitsPerSecond { best = ConnectionCap(bitsPerSecond: loss, reason: .loss, slowStartDone: true) }
         if let cwndSegments {
             let ss = TCPCaps.slowStart(

@@ -37,13 +37,21 @@ extension DocumentDecoder {
     }
 
     private func readCircuit(_ node: Node, path: String) -> Circuit? {
-        let keys = ["bandwidth", "rtt", "loss", "policer"]
+        let keys = ["bandwidth", "rtt", "loss", "policer", "queue"]
         guard let f = Fields(node, path: path, context: context, known: keys) else { return nil }
         let bandwidth = f.required("bandwidth", .bandwidth, [Check.positive])
         let rtt = f.read("rtt", .duration, default: 2_000_000, [Check.positive])
         let loss = f.read("loss", .probability, default: 0, [Check.halfOpenUnit])
         let policer = f.read("policer", ValueKind<Policer>.choice, default: .dual)
-        return bandwidth.map { Circuit(bandwidthBitsPerSecond: $0, rttNanoseconds: rtt, loss: loss, policer: policer) }
+        let queue = f.optional("queue", .size, Self.queueCheck)
+        return bandwidth.map {
+            Circuit(bandwidthBitsPerSecond: $0, rttNanoseconds: rtt, loss: loss, policer: policer, queueBytes: queue)
+        }
+    }
+
+    /// A bottleneck queue: at least one 1500-byte packet, at most 1 GiB.
+    private static var queueCheck: [(Int64) -> String?] {
+        [Check.within(1500...1_073_741_824, "1500B...1GiB")]
     }
 
     private func readTCP(_ node: Node, path: String, defaults: TCPSettings) -> TCPSettings {
@@ -88,7 +96,7 @@ extension DocumentDecoder {
         }
         var paths: [FallbackPath] = []
         for (index, element) in elements.enumerated() {
-            let keys = ["name", "capacity", "rtt", "loss", "crossTraffic"]
+            let keys = ["name", "capacity", "rtt", "loss", "crossTraffic", "queue"]
             guard let f = Fields(element, path: "\(path)[\(index)]", context: context, known: keys) else { continue }
             let name = f.read("name", .string, default: "internet-\(index + 1)")
             if paths.contains(where: { $0.name == name }) {
@@ -97,6 +105,7 @@ extension DocumentDecoder {
             let capacity = f.required("capacity", .bandwidth, [Check.positive])
             let rtt = f.read("rtt", .duration, default: 50_000_000, [Check.positive])
             let loss = f.read("loss", .probability, default: 1e-4, [Check.halfOpenUnit])
+            let queue = f.optional("queue", .size, Self.queueCheck)
             let cross =
                 f["crossTraffic"].map { readCrossTraffic($0, path: f.path("crossTraffic")) } ?? .constant(share: 0)
             if let capacity {
@@ -106,7 +115,8 @@ extension DocumentDecoder {
                         capacityBitsPerSecond: capacity,
                         rttNanoseconds: rtt,
                         loss: loss,
-                        crossTraffic: cross
+                        crossTraffic: cross,
+                        queueBytes: queue
                     )
                 )
             }

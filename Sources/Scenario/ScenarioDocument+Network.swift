@@ -19,6 +19,11 @@ public struct Circuit: Sendable, Equatable, Codable {
     public var loss: Double
     /// How the circuit is policed (default `.dual`).
     public var policer: Policer
+    /// Bytes a burst can put ahead of the circuit's rate before packets drop (router buffer or policer burst
+    /// size), or nil (default) for one deep enough that no burst overflows. When set, a connection whose whole
+    /// window leaves the host at the NIC's rate at each chunk start can overflow it and halve its window
+    /// (docs/accuracy.md; a 1-BDP queue costs a single flow up to 15 %).
+    public var queueBytes: Int64? = nil
 }
 
 /// Circuit policing model.
@@ -95,6 +100,8 @@ public struct FallbackPath: Sendable, Equatable, Codable {
     public var loss: Double
     /// Share of capacity taken by other traffic (default `.constant(0)`).
     public var crossTraffic: CrossTraffic
+    /// The path bottleneck's queue in bytes, as `Circuit.queueBytes` (default nil: deep enough).
+    public var queueBytes: Int64? = nil
 }
 
 /// Cross traffic on a fallback path, as a share of its capacity in [0, 1).

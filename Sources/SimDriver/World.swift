@@ -38,12 +38,16 @@ struct World {
 
         let tcp = doc.network.tcp
         let congestion: CongestionControl = tcp.variant == .reno ? .reno : .cubic
+        // Queues are given in bytes; the model counts full-size packets (MSS plus the wire overhead).
+        let packetBytes = Double(tcp.mssBytes + tcp.wireOverheadBytes)
+        func queuePackets(_ bytes: Int64?) -> Double? { bytes.map { Double($0) / packetBytes } }
         var fallbackIDs: [FallbackPathID] = []
         for path in doc.network.fallbackPaths {
             let config = FallbackPathConfig(
                 name: path.name, bitsPerSecond: path.capacityBitsPerSecond * payloadShare,
                 characteristics: PathCharacteristics(
-                    rttSeconds: Double(path.rttNanoseconds) / 1e9, lossRate: path.loss, congestionControl: congestion),
+                    rttSeconds: Double(path.rttNanoseconds) / 1e9, lossRate: path.loss, congestionControl: congestion,
+                    queuePackets: queuePackets(path.queueBytes)),
                 crossTraffic: Self.crossTraffic(path.crossTraffic))
             fallbackIDs.append(try net.addFallbackPath(config))
         }
@@ -60,7 +64,8 @@ struct World {
                 CircuitConfig(
                     name: "circuit", bitsPerSecond: c.bandwidthBitsPerSecond * payloadShare,
                     characteristics: PathCharacteristics(
-                        rttSeconds: Double(c.rttNanoseconds) / 1e9, lossRate: c.loss, congestionControl: congestion),
+                        rttSeconds: Double(c.rttNanoseconds) / 1e9, lossRate: c.loss, congestionControl: congestion,
+                        queuePackets: queuePackets(c.queueBytes)),
                     policing: c.policer == .single ? .single : .dual,
                     detectionDelay: .nanoseconds(detection), restorationDelay: .nanoseconds(restoration),
                     fallback: fallbackIDs.first))
@@ -106,7 +111,7 @@ struct World {
                     hostSide[host] + [resource],
                     PathCharacteristics(
                         rttSeconds: Double(path.rttNanoseconds) / 1e9, lossRate: path.loss,
-                        congestionControl: congestion))
+                        congestionControl: congestion, queuePackets: queuePackets(path.queueBytes)))
             } else {
                 throw SimDriverError.noPathToStorage
             }

@@ -13,13 +13,8 @@ import Testing
 
     /// Misses the flow model cannot close without a change outside TCP caps (docs/accuracy.md, "Out of reach").
     /// Each is still checked: `withKnownIssue` fails the test once the miss disappears, so the list stays honest.
-    static let knownMisses: [String: Comment] = [
-        "a-n-2ms-big-1g-1x1": """
-            one NewReno flow at 1 Gbps / 2 ms: every chunk starts with a cwnd burst at 10·C that overflows the \
-            1-BDP queue, and per-ACK growth (+0.5 MSS/RTT) keeps cwnd below the BDP for most of the run; the flow \
-            model has no queue and no per-chunk loss episode
-            """,
-    ]
+    /// None since the queue-burst model (`QueueBurstWindow`) closed `a-n-2ms-big-1g-1x1`.
+    static let knownMisses: [String: Comment] = [:]
 
     static func comparison() throws -> FidelityComparison {
         let points = try NS3Results.load(path: root.appendingPathComponent(NS3Results.defaultPath).path)

@@ -94,6 +94,24 @@ func minimal(replication: String = "  uploadThreadsPerVM: 4", extra: String = ""
         )
     }
 
+    @Test func bottleneckQueueIsOptionalAndAtLeastOnePacket() throws {
+        #expect(try ScenarioLoader.parse(yaml: minimal(), file: "x.yaml").document.network.circuit?.queueBytes == nil)
+        let yaml = minimal().replacingOccurrences(of: "10Gbps", with: "10Gbps\n    queue: 250KB")
+        #expect(try ScenarioLoader.parse(yaml: yaml, file: "x.yaml").document.network.circuit?.queueBytes == 250_000)
+        #expect(
+            loadErrors(minimal().replacingOccurrences(of: "10Gbps", with: "10Gbps\n    queue: 1000B")) == [
+                "x.yaml:6:12: network.circuit.queue: expected a size like '4MiB', found '1000B' "
+                    + "(must be in 1500B...1GiB)"
+            ])
+        let fallback = minimal().replacingOccurrences(
+            of: "10Gbps", with: "10Gbps\n  fallbackPaths:\n    - {capacity: 1Gbps, queue: 2GiB}")
+        #expect(
+            loadErrors(fallback) == [
+                "x.yaml:7:32: network.fallbackPaths[0].queue: expected a size like '4MiB', found '2GiB' "
+                    + "(must be in 1500B...1GiB)"
+            ])
+    }
+
     @Test func lossOutsideUnitInterval() {
         let yaml = minimal().replacingOccurrences(of: "10Gbps", with: "10Gbps\n    loss: 1")
         #expect(

@@ -7,7 +7,8 @@ import SimDriver
 /// (YAML → `ScenarioLoader` → `SimDriver`).
 ///
 /// The mapping (validation/ns3/NOTES.md, docs/accuracy.md): one host per VM with a NIC at `access_factor` × C;
-/// a single-policer circuit of capacity C, the point's RTT and loss; TCP with the ns-3 knobs set explicitly
+/// a single-policer circuit of capacity C, the point's RTT and loss, and ns-3's DropTail queue (`queue_pkts`
+/// full-size packets, about one BDP); TCP with the ns-3 knobs set explicitly
 /// (MSS 1448, 54 bytes of headers and PPP framing per packet, no slow start after idle, per-ACK growth with
 /// b = 2 for NewReno, ns-3's CUBIC response); window = min(SndBuf, RcvBuf); 4 MiB chunks; server latency a
 /// constant 5 ms; storage caps far above C; the run measures [`warmup_s`, `sim_s`) and runs past `sim_s` until
@@ -35,6 +36,7 @@ public enum FidelityScenario {
         let hosts = (1...p.vms).map { "  - {name: vm-host-\($0), nic: \(format(rate * p.accessFactor))Mbps}" }
         let reno = p.tcp == "NewReno"
         let duration = p.simS + tailSeconds(for: p)
+        let queue = p.queuePackets.map { "\n    queue: \($0 * (p.mss + ns3WireOverheadBytes))" } ?? ""
         return """
             name: ns3-\(p.point)
             description: ns-3 grid point \(p.point) (validation/ns3/results.jsonl)
@@ -57,7 +59,7 @@ public enum FidelityScenario {
                 bandwidth: \(format(rate))Mbps
                 rtt: \(format(p.rttMs))ms
                 loss: \(format(p.loss))
-                policer: single
+                policer: single\(queue)
               tcp:
                 variant: \(reno ? "reno" : "cubic")
                 mss: \(p.mss)

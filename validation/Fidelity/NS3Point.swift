@@ -20,6 +20,9 @@ public struct NS3Point: Sendable, Equatable, Decodable {
     public var chunkBytes: Int
     public var serverLatencyMs: Double
     public var accessFactor: Double
+    /// The bottleneck's DropTail queue in packets (about one BDP); nil in result lines written before it was
+    /// recorded (then replsim models no queue).
+    public var queuePackets: Int?
     public var simS: Double
     public var warmupS: Double
     /// Aggregate application goodput in the measurement window [warm-up, end), mean over runs.
@@ -38,6 +41,7 @@ public struct NS3Point: Sendable, Equatable, Decodable {
         case chunkBytes = "chunk_bytes"
         case serverLatencyMs = "server_latency_ms"
         case accessFactor = "access_factor"
+        case queuePackets = "queue_pkts"
         case simS = "sim_s"
         case warmupS = "warmup_s"
         case goodputMbps = "goodput_mbps"
