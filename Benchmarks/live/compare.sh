@@ -20,8 +20,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-nice -n 10 swift build -c release --product replsim >&2
-BIN="$(swift build -c release --show-bin-path)/replsim"
+# REPLSIM_BIN=path runs another build (say, one from before a change) instead of building this checkout.
+if [ -n "${REPLSIM_BIN:-}" ]; then
+    BIN="$REPLSIM_BIN"
+else
+    nice -n 10 swift build -c release --product replsim >&2
+    BIN="$(swift build -c release --show-bin-path)/replsim"
+fi
 
 echo '{"syncWrites": false}' > "$WORK/profile.json"
 "$BIN" serve --port 0 --data "$WORK/blobs" --profile "$WORK/profile.json" > "$WORK/serve.log" 2>&1 &

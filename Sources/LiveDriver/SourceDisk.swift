@@ -68,8 +68,10 @@ public final class SourceDisk: Sendable {
         return extents
     }
 
-    /// Reads `length` bytes at `offset` into `buffer` (zeros past the end of the file).
-    /// - Throws: ``LiveError/badSource(path:reason:)`` on a read error.
+    /// Reads `length` bytes at `offset` into `buffer` (zeros past the end of the file, as the blob's last page is
+    /// padded).
+    /// - Throws: ``LiveError/badSource(path:reason:)`` on a read error, or when the file ends before the size it had
+    ///   when it was opened (it shrank during the upload).
     /// - Complexity: O(length).
     public func read(offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws {
         var done = 0
@@ -85,8 +87,10 @@ public final class SourceDisk: Sendable {
                 throw LiveError.badSource(path: path, reason: "read at \(here): \(String(cString: strerror(errno)))")
             }
             if got == 0 {
-                memset(buffer.baseAddress! + done, 0, buffer.count - done)
-                return
+                // The file ends before the size it had when it was opened: it shrank under the upload. Sending
+                // zeros for the missing part would store bytes the source no longer has; stop instead.
+                throw LiveError.badSource(
+                    path: path, reason: "the file ends at \(here), not at \(fileBytes): it shrank during the upload")
             }
             done += got
         }

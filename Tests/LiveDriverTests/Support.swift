@@ -157,10 +157,10 @@ func runReplsimAsync(_ arguments: [String]) async throws -> Finished {
 /// An uploader for `sources` against `ingress`.
 func makeUploader(
     _ ingress: IngressHandle, sources: [String], threads: Int, chunkBytes: Int64 = 4 << 20,
-    journal: String? = nil, compression: Int? = nil
+    journal: String? = nil, compression: Int? = nil, checksum: ChunkChecksum = .crc64
 ) throws -> LiveUploader {
     try LiveUploader(
         configuration: LiveConfiguration(
             target: try LiveTarget(url: ingress.url), sources: sources, threads: threads, chunkBytes: chunkBytes,
-            compressionLevel: compression, journalDirectory: journal))
+            compressionLevel: compression, checksum: checksum, journalDirectory: journal))
 }

@@ -105,4 +105,43 @@ struct UploadTests {
             #expect(result.bytesPayload == 16 << 20)
         }
     }
+
+    /// Each checksum kind (the last chunk ends in a partial page past the end of the file, padded with zeros): the
+    /// server verifies the header, the blob is identical, and a checksum that did not match would have stopped the
+    /// run (400).
+    @Test(arguments: [ChunkChecksum.crc64, .md5, .none])
+    func everyChecksumKindArrivesIdentical(checksum: ChunkChecksum) async throws {
+        try await withIngress { ingress, dir in
+            let image = dir.file("image.img")
+            let size: Int64 = (20 << 20) + 300
+            let blob = (size + 511) / 512 * 512
+            try TestImage.generate(path: image, size: size, seed: 17, dataShare: 1)
+            let uploader = try makeUploader(ingress, sources: [image], threads: 3, checksum: checksum)
+            let report = try await uploader.run()
+            #expect(try ingress.blobDigest(size: blob) == fileDigest(image, paddedTo: blob))
+            #expect(report.stats.bytesAcknowledged == blob)
+            #expect(report.requestsSent == 6, "\(report.requestsSent) requests for 6 chunks")
+        }
+    }
+
+    /// A source that shrinks under the upload stops the run with an error naming the file, instead of storing zeros
+    /// for bytes the source no longer has.
+    @Test func aSourceThatShrinksStopsTheRunWithAnError() async throws {
+        try await withIngress { ingress, dir in
+            let image = dir.file("image.img")
+            try TestImage.generate(path: image, size: 16 << 20, seed: 23, dataShare: 1)
+            let uploader = try makeUploader(ingress, sources: [image], threads: 1, chunkBytes: 1 << 20)
+            let shrunk = Task {
+                try await uploader.run { progress in
+                    if progress.bytesAcknowledged >= 2 << 20 { _ = truncate(image, 4 << 20) }
+                }
+            }
+            do {
+                _ = try await shrunk.value
+                Issue.record("the run should have stopped")
+            } catch let error as LiveError {
+                #expect("\(error)".contains("image.img") && "\(error)".contains("shrank"), "\(error)")
+            }
+        }
+    }
 }
