@@ -37,8 +37,9 @@ public struct QueueBurstPath: Sendable, Equatable {
         drainRatio >= 1 ? .infinity : queuePackets / (1 - drainRatio)
     }
 
-    /// Whether a burst can overflow the queue at all: the window can grow past the burst limit.
-    public var canOverflow: Bool { windowPackets > burstLimitPackets }
+    /// Whether the window can overflow the queue at all: it can grow past the burst limit (a burst at a chunk
+    /// start) or past BDP + Q (in flight, the textbook sawtooth, whatever the host's rate).
+    public var canOverflow: Bool { windowPackets > Swift.min(burstLimitPackets, bdpPackets + queuePackets) }
 }
 
 /// Congestion-avoidance window of one loss-based connection from chunk to chunk, on a path whose bottleneck has a
@@ -128,7 +129,8 @@ public struct QueueBurstWindow: Sendable, Equatable {
     /// Sends one transfer of `packets` starting after idle: a burst cut if the window exceeds the burst limit,
     /// then growth (and cuts past BDP + Q) until all packets are sent.
     /// - Returns: the seconds the transfer takes at the link's full rate C or less (no sharing).
-    /// - Complexity: O(1) for Reno; O(transfer time / RTT), at most about 256 steps, for CUBIC.
+    /// - Complexity: O(1) for Reno; for CUBIC, about 256 steps, more where the window regrows fast (small BDP) or
+    ///   is held far below the BDP, each step at least RTT / 8.
     public mutating func send(packets: Double, on path: QueueBurstPath) -> Double {
         if windowPackets > path.burstLimitPackets { cut(at: windowPackets) }
         switch growth {
@@ -175,17 +177,48 @@ public struct QueueBurstWindow: Sendable, Equatable {
             seconds += toOverflow * rtt / bdp
             remaining -= toOverflow
             cut(at: overflow)
+            // Every later cycle is the same, from β (B + Q) back to B + Q: skip all whole ones but the last in
+            // closed form (a queue of a packet or two makes hundreds per 4 MiB chunk).
+            let cycle = Self.renoCycle(from: windowPackets, to: overflow, bdp: bdp, alpha: alpha, rtt: rtt)
+            let whole = cycle.packets > 0 ? (remaining / cycle.packets).rounded(.down) - 1 : 0
+            if whole >= 1 {
+                seconds += whole * cycle.seconds
+                remaining -= whole * cycle.packets
+                cuts += Int(whole)
+            }
         }
-        // Only with a queue far below one packet: the rest at the window reached.
+        // Not reached in practice (a cycle is skipped in closed form): the rest at the window reached.
         return seconds + remaining * rtt / Swift.max(1, Swift.min(windowPackets, bdp))
+    }
+
+    /// Packets sent and seconds taken while a Reno window grows from `start` to `end` (≥ `bdp`): below the BDP at
+    /// W packets per RTT, above it at BDP packets per RTT, dW = α/W per packet throughout.
+    static func renoCycle(from start: Double, to end: Double, bdp: Double, alpha: Double, rtt: Double)
+        -> (packets: Double, seconds: Double)
+    {
+        var packets = 0.0
+        var seconds = 0.0
+        var w = start
+        if w < bdp {
+            packets += (bdp * bdp - w * w) / (2 * alpha)
+            seconds += rtt * (bdp - w) / alpha
+            w = bdp
+        }
+        let above = Swift.max(0, (end * end - w * w) / (2 * alpha))
+        return (packets + above, seconds + above * rtt / bdp)
     }
 
     private mutating func sendCubic(packets: Double, renoFriendly: Bool, path: QueueBurstPath) -> Double {
         let bdp = path.bdpPackets
         let rtt = path.rttSeconds
         let overflow = bdp + path.queuePackets
-        // Step one RTT, or longer so that a transfer takes at most about 256 steps at the link's rate.
-        let step = Swift.max(rtt, packets * rtt / bdp / 256)
+        // Step one RTT, or longer so that a transfer takes about 256 steps at the link's rate; but at most a
+        // quarter of the time the window takes to regrow from a cut at B + Q (K of RFC 9438 §4.2 with fast
+        // convergence, or the Reno-friendly line), else a small BDP regrows inside one step, which starts just
+        // after a cut and so runs at the bottom of the sawtooth. Not below RTT / 8 (cost).
+        var regrow = cbrt(overflow * (1 - beta) / 2 / Self.cubicC)
+        if renoFriendly { regrow = Swift.min(regrow, (1 - beta) * overflow * rtt / (3 * (1 - beta) / (1 + beta))) }
+        let step = Swift.min(Swift.max(rtt, packets * rtt / bdp / 256), Swift.max(regrow / 4, rtt / 8))
         var remaining = packets
         var seconds = 0.0
         lastSendSteps = 0
