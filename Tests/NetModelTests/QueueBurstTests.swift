@@ -37,6 +37,22 @@ import Testing
             windowPackets: random.uniformInt(in: 0...windowOdds) == 0 ? bdp * random.uniform(in: 0.5..<4) : .infinity)
     }
 
+    /// `chunks` transfers of `packets` each through the Reno model (β 0.5) and the per-packet reference, both from
+    /// `window`: the model after them and the seconds each took.
+    static func sendBoth(path: QueueBurstPath, window: Double, packets: Int, chunks: Int, alpha: Double)
+        -> (model: QueueBurstWindow, modelSeconds: Double, referenceSeconds: Double)
+    {
+        var model = QueueBurstWindow(growth: .reno(alpha: alpha), beta: 0.5, windowPackets: window)
+        var reference = window
+        var modelSeconds = 0.0
+        var referenceSeconds = 0.0
+        for _ in 0..<chunks {
+            modelSeconds += model.send(packets: Double(packets), on: path)
+            referenceSeconds += referenceReno(window: &reference, packets: packets, alpha: alpha, beta: 0.5, path: path)
+        }
+        return (model, modelSeconds, referenceSeconds)
+    }
+
     @Test func renoClosedFormMatchesPerPacketStepping() {
         let seed: UInt64 = 8
         var random = RandomStreams(rootSeed: seed).stream("burst")
@@ -45,15 +61,8 @@ import Testing
                 &random, bdp: 8.0..<400.0, queueShare: 0.1..<2, drain: 0..<0.5, rtt: 0.001..<0.1, windowOdds: 3)
             let alpha = random.uniformInt(in: 0...1) == 0 ? 0.5 : 1
             let packets = random.uniformInt(in: 100...3000)
-            var model = QueueBurstWindow(growth: .reno(alpha: alpha), beta: 0.5, windowPackets: path.bdpPackets)
-            var reference = path.bdpPackets
-            var modelSeconds = 0.0
-            var referenceSeconds = 0.0
-            for _ in 0..<12 {
-                modelSeconds += model.send(packets: Double(packets), on: path)
-                referenceSeconds += Self.referenceReno(
-                    window: &reference, packets: packets, alpha: alpha, beta: 0.5, path: path)
-            }
+            let (_, modelSeconds, referenceSeconds) = Self.sendBoth(
+                path: path, window: path.bdpPackets, packets: packets, chunks: 12, alpha: alpha)
             #expect(
                 relativeError(modelSeconds, referenceSeconds) < 0.01,
                 "case \(case_): \(path), α \(alpha), \(packets) packets; reproduce with seed \(seed)")
@@ -65,14 +74,8 @@ import Testing
     @Test func inFlightOverflowsCutBelowTheBDP() {
         let path = QueueBurstPath(
             queuePackets: 5, bdpPackets: 20, drainRatio: 0.1, rttSeconds: 0.002, windowPackets: .infinity)
-        var model = QueueBurstWindow(growth: .reno(alpha: 1), beta: 0.5, windowPackets: 25)
-        var reference = 25.0
-        var modelSeconds = 0.0
-        var referenceSeconds = 0.0
-        for _ in 0..<12 {
-            modelSeconds += model.send(packets: 3000, on: path)
-            referenceSeconds += Self.referenceReno(window: &reference, packets: 3000, alpha: 1, beta: 0.5, path: path)
-        }
+        let (model, modelSeconds, referenceSeconds) = Self.sendBoth(
+            path: path, window: 25, packets: 3000, chunks: 12, alpha: 1)
         #expect(model.cuts > 5 * 12, "\(model.cuts) cuts in 12 chunks")
         #expect(relativeError(modelSeconds, referenceSeconds) < 0.01, "\(modelSeconds) s vs \(referenceSeconds) s")
         // Slower than the link: 36,000 packets at 10,000 packets/s would take 3.6 s.
@@ -113,14 +116,8 @@ import Testing
         let path = QueueBurstPath(
             queuePackets: 1.0, bdpPackets: 20e6 * 0.002 / (8 * 1448), drainRatio: 0.1, rttSeconds: 0.002,
             windowPackets: .infinity)
-        var model = QueueBurstWindow(growth: .reno(alpha: 1), beta: 0.5, windowPackets: 4)
-        var reference = 4.0
-        var modelSeconds = 0.0
-        var referenceSeconds = 0.0
-        for _ in 0..<6 {
-            modelSeconds += model.send(packets: 2896, on: path)
-            referenceSeconds += Self.referenceReno(window: &reference, packets: 2896, alpha: 1, beta: 0.5, path: path)
-        }
+        let (model, modelSeconds, referenceSeconds) = Self.sendBoth(
+            path: path, window: 4, packets: 2896, chunks: 6, alpha: 1)
         #expect(model.cuts > 6 * 100, "\(model.cuts) cuts in 6 chunks")
         // 3 %: at windows of 2–4 packets each packet moves W by a third of a packet, so the continuous closed form
         // and the per-packet steps part by about 2 % here (under 1 % at the BDPs above).
