@@ -200,7 +200,9 @@ extension NetModel {
         let tcp = connections[c].tcp
         let characteristics = connections[c].pathCharacteristics
         let mss = Double(tcp.mssBytes)
-        let rtt = characteristics.rttSeconds + tcp.serialisationPackets * (mss + 54) * 8 / link
+        let rtt = TCPCaps.serialisedRTT(
+            rttSeconds: characteristics.rttSeconds, mssBytes: tcp.mssBytes, bottleneckBitsPerSecond: link,
+            packets: tcp.serialisationPackets)
         let burstPath = QueueBurstPath(
             queuePackets: queuePackets, bdpPackets: link * rtt / (8 * mss),
             drainRatio: access.isFinite ? Swift.min(1, link / access) : 0, rttSeconds: rtt,

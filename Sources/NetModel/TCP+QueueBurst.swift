@@ -214,10 +214,11 @@ public struct QueueBurstWindow: Sendable, Equatable {
         let overflow = bdp + path.queuePackets
         // Step one RTT, or longer so that a transfer takes about 256 steps at the link's rate; but at most a
         // quarter of the time the window takes to regrow from a cut at B + Q (K of RFC 9438 §4.2 with fast
-        // convergence, or the Reno-friendly line), else a small BDP regrows inside one step, which starts just
-        // after a cut and so runs at the bottom of the sawtooth. Not below RTT / 8 (cost).
+        // convergence, or the Reno-friendly line: (1 − β)(B + Q) at α_cubic = 3 (1 − β) / (1 + β) per RTT), else a
+        // small BDP regrows inside one step, which starts just after a cut and so runs at the bottom of the
+        // sawtooth. Not below RTT / 8 (cost).
         var regrow = cbrt(overflow * (1 - beta) / 2 / Self.cubicC)
-        if renoFriendly { regrow = Swift.min(regrow, (1 - beta) * overflow * rtt / (3 * (1 - beta) / (1 + beta))) }
+        if renoFriendly { regrow = Swift.min(regrow, overflow * rtt * (1 + beta) / 3) }
         let step = Swift.min(Swift.max(rtt, packets * rtt / bdp / 256), Swift.max(regrow / 4, rtt / 8))
         var remaining = packets
         var seconds = 0.0

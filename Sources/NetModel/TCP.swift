@@ -210,8 +210,20 @@ public enum TCPCaps {
     public static func window(
         bytes: Int, rttSeconds: Double, mssBytes: Int, bottleneckBitsPerSecond: Double, packets k: Double
     ) -> Double {
+        window(
+            bytes: bytes,
+            rttSeconds: serialisedRTT(
+                rttSeconds: rttSeconds, mssBytes: mssBytes, bottleneckBitsPerSecond: bottleneckBitsPerSecond,
+                packets: k))
+    }
+
+    /// RTT + k · the time a full-size packet (MSS + 54 bytes) takes at `bottleneckBitsPerSecond` (plain RTT for an
+    /// infinite capacity): the round trip a window-limited flow sees (`window(bytes:rttSeconds:mssBytes:…)`).
+    public static func serialisedRTT(
+        rttSeconds: Double, mssBytes: Int, bottleneckBitsPerSecond: Double, packets k: Double
+    ) -> Double {
         let packetTime = bottleneckBitsPerSecond.isFinite ? Double(mssBytes + 54) * 8 / bottleneckBitsPerSecond : 0
-        return window(bytes: bytes, rttSeconds: rttSeconds + k * packetTime)
+        return rttSeconds + k * packetTime
     }
 
     /// Share of a link's bit rate left for TCP payload: MSS / (MSS + per-packet overhead), the overhead being

@@ -21,7 +21,7 @@ public struct Circuit: Sendable, Equatable, Codable {
     public var policer: Policer
     /// Bytes a burst can put ahead of the circuit's rate before packets drop (router buffer or policer burst
     /// size), or nil (default) for one deep enough that no burst overflows. When set, a connection whose whole
-    /// window leaves the host at the NIC's rate at each chunk start can overflow it and halve its window
+    /// window leaves the host at the NIC's rate at each chunk start can overflow it and cut its window
     /// (docs/accuracy.md; a 1-BDP queue costs a single flow up to 15 %).
     public var queueBytes: Int64? = nil
 }

@@ -40,9 +40,9 @@ let loopbackCaptureAllowed: Bool = {
             let resent = server.flows.reduce(Int64(0)) { $0 + $1.retransmittedBytes }
             // A capture starved of CPU loses packets in the kernel (libpcap's ps_drop, printed as "N dropped"); each
             // lost loopback packet hides at most one snaplen (65 535 bytes) of payload, so only that may be missing.
-            let dropped = run.stdout.split(separator: "\n").first { $0.hasPrefix("capture: ") }
-                .flatMap { line in line.split(separator: " ").firstIndex(of: "dropped").map { (line, $0) } }
-                .flatMap { line, index in Int64(line.split(separator: " ")[index - 1]) } ?? 0
+            // The summary line ends "…, N dropped".
+            let summary = run.stdout.split(separator: "\n").first { $0.hasPrefix("capture: ") }
+            let dropped = summary.flatMap { Int64($0.split(separator: " ").dropLast().last ?? "") } ?? 0
             #expect(
                 uploaded >= size - dropped * 65_535,
                 "captured \(uploaded) bytes toward the server, the bodies alone are \(size); \(dropped) packets dropped")
