@@ -2,12 +2,12 @@
 # Installs the system packages replsim needs (Debian 12). Idempotent and quiet when already present.
 #   build:  libpcap-dev zlib1g-dev
 #   tests:  tshark (reads our pcaps), python3 azure-storage-blob (the official SDK against our blob server)
-#   bench:  wrk iperf3 (loopback comparisons; only with --bench)
+#   bench:  wrk iperf3 nginx (loopback comparisons; only with --bench)
 set -euo pipefail
 want=(libpcap-dev zlib1g-dev)
 case "${1:-}" in
   --tests) want+=(tshark) ;;
-  --bench) want+=(tshark wrk iperf3) ;;
+  --bench) want+=(tshark wrk iperf3 nginx) ;;
 esac
 missing=()
 for p in "${want[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
 # Loopback upload throughput: `replsim live` → `replsim serve` (profile {"syncWrites": false}) with 1, 4, 16, 32
-# threads, compression off and zlib level 1, side by side with `iperf3 -c 127.0.0.1 -P N` in the same run.
+# threads, compression off and zlib level 1, side by side in the same run with two peers:
+#   - iperf3 -c 127.0.0.1 -P N: memory to memory, the bytes thrown away (the socket ceiling);
+#   - curl → nginx (WebDAV PUT): the established tools for the same job, an HTTP upload of the same image in
+#     4 MiB pieces over N persistent connections (`curl --parallel --parallel-max N`) to a server that stores
+#     each piece in a file (nginx's `dav_methods PUT`: body to a temp file, then renamed). No checksums.
 # Release build. Usage: Benchmarks/live/compare.sh [IMAGE_SIZE (default 2GiB)] [THREADS (default "1 4 16 32")]
-# Prints a Markdown table. Needs iperf3 (apt-get install -y iperf3). Machine load changes the figures: run it
-# on an idle machine and read both columns of one row together (they are measured minutes apart at most).
-# The CPU columns do not depend on load: CPU seconds (user + system) per GiB moved, for iperf3 (client + server,
-# from its JSON) and for the uncompressed live run (`replsim live` from getrusage + `replsim serve` from
-# /proc/PID/stat); the kernel's TCP work is in both, the live server's file writes in its figure.
+# Prints a Markdown table. Installs iperf3 and nginx when missing (scripts/setup-system.sh --bench). Machine load changes
+# the figures: run it on an idle machine and read the columns of one row together (measured a minute apart at most).
+# The CPU columns depend less on load: CPU seconds (user + system) per GiB moved, for iperf3 (client + server,
+# from its JSON), for curl + nginx (getrusage + /proc/PID/stat of nginx's master and workers) and for the
+# uncompressed live run (`replsim live` from getrusage + `replsim serve` from /proc/PID/stat); the kernel's TCP
+# work is in all three, the servers' file writes in the last two.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+bash scripts/setup-system.sh --bench >&2  # iperf3, nginx (quiet when present)
 SIZE="${1:-2GiB}"
 THREADS="${2:-1 4 16 32}"
 WORK="$(mktemp -d /tmp/replsim-live-bench.XXXXXX)"
-SERVER_PID=""; IPERF_PID=""
+SERVER_PID=""; IPERF_PID=""; NGINX_PID=""
 cleanup() {
     [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+    [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
     [ -n "$IPERF_PID" ] && kill "$IPERF_PID" 2>/dev/null || true
     rm -rf "$WORK"
 }
@@ -40,10 +47,73 @@ iperf3 -s -p "$IPERF_PORT" > /dev/null 2>&1 &
 IPERF_PID=$!
 sleep 0.3
 
+# nginx as a WebDAV PUT target on loopback (not daemonised, so its pid is ours; two workers on two cores).
+NGINX_PORT=18299
+mkdir -p "$WORK/nginx/www" "$WORK/nginx/tmp"
+cat > "$WORK/nginx/nginx.conf" <<EOF
+$( [ "$(id -u)" -eq 0 ] && echo "user root;" )
+worker_processes auto;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/nginx/tmp;
+    client_max_body_size 0;
+    client_body_buffer_size 1m;
+    keepalive_requests 100000;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        root $WORK/nginx/www;
+        location / { dav_methods PUT; create_full_put_path on; }
+    }
+}
+EOF
+nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" > /dev/null 2>&1 &
+NGINX_PID=$!
+
 IMG="$WORK/image.img"
 # Dense image (every region holds data): half random, half compressible (TestImage).
 CHECKSUM_LINE="$("$BIN" live --target "$TARGET" --threads 4 --generate "$SIZE" --generate-path "$IMG" \
     --generate-data-share 1 --quiet --out "$WORK/warmup" | grep '^checksum:' || true)"
+
+# The same image in 4 MiB pieces for curl (it uploads files, not ranges of one); the split is not timed.
+mkdir -p "$WORK/parts"
+split -b 4194304 -d -a 5 "$IMG" "$WORK/parts/p."
+PARTS="$(ls "$WORK/parts" | wc -l)"
+LAST_PART="$(printf '%05d' $((PARTS - 1)))"
+IMG_BYTES="$(du -b --apparent-size "$IMG" | cut -f1)"
+
+nginx_cpu() {  # seconds of CPU used so far by nginx's master and workers
+    local pid
+    for pid in "$NGINX_PID" $(pgrep -P "$NGINX_PID"); do cat "/proc/$pid/stat" 2>/dev/null; done |
+        awk -v hz="$(getconf CLK_TCK)" '{ s += $14 + $15 } END { printf "%.3f", s / hz }'
+}
+
+nginx_run() {  # connections → "Gbit/s cpu-seconds-per-GiB"
+    local n="$1" out cpu0 cpu1 wall client
+    rm -rf "$WORK/nginx/www/up"
+    # One connection: curl's plain sequential mode (it reuses the connection); `--parallel-max 1` polls and
+    # took twice as long here.
+    local parallel="--parallel --parallel-max $n"
+    [ "$n" -eq 1 ] && parallel=""
+    cpu0="$(nginx_cpu)"
+    out="$(python3 -c 'import resource, subprocess, sys, time
+t0 = time.monotonic()
+r = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, text=True, check=True)
+wall = time.monotonic() - t0
+codes = r.stdout.split()
+if not codes or any(c != "201" for c in codes):
+    sys.exit("curl -> nginx: not every PUT got 201: %s" % sorted(set(codes)))
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.6f %.3f" % (wall, u.ru_utime + u.ru_stime))' \
+        curl -s -S --no-progress-meter $parallel -T "$WORK/parts/p.[00000-$LAST_PART]" \
+        "http://127.0.0.1:$NGINX_PORT/up/" -o /dev/null -w '%{http_code}\n')"
+    cpu1="$(nginx_cpu)"
+    read -r wall client <<< "$out"
+    python3 -c "print('%.3f %.2f' % ($IMG_BYTES * 8 / $wall / 1e9, ($client + $cpu1 - $cpu0) / ($IMG_BYTES / 2**30)))"
+}
 
 live_run() {  # threads, extra args... → "Gbit/s ratio cpu-seconds-per-GiB"
     local n="$1"; shift
@@ -79,14 +149,16 @@ print("%.3f %.2f" % (end["sum_received"]["bits_per_second"] / 1e9, cpu / (moved 
 echo "image: $SIZE dense ($(du -h --apparent-size "$IMG" | cut -f1)), target $TARGET, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$CHECKSUM_LINE"
 echo
-echo "| threads / streams | iperf3 Gbit/s | live, no compression Gbit/s | live / iperf3 | iperf3 CPU s/GiB | live CPU s/GiB | live, zlib 1 measured Gbit/s | zlib ratio |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| threads / streams | iperf3 Gbit/s | curl → nginx Gbit/s | live, no compression Gbit/s | live / iperf3 | live / nginx | iperf3 CPU s/GiB | nginx CPU s/GiB | live CPU s/GiB | live, zlib 1 measured Gbit/s | zlib ratio |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for n in $THREADS; do
     read -r iperf iperf_cpu <<< "$(iperf_run "$n")"
+    read -r web web_cpu <<< "$(nginx_run "$n")"
     read -r off _ live_cpu <<< "$(live_run "$n")"
     read -r z1 ratio _ <<< "$(live_run "$n" --compress 1)"
     share="$(python3 -c "print('%.0f %%' % (100*$off/$iperf))")"
-    echo "| $n | $iperf | $off | $share | $iperf_cpu | $live_cpu | $z1 | $ratio |"
+    share_web="$(python3 -c "print('%.0f %%' % (100*$off/$web))")"
+    echo "| $n | $iperf | $web | $off | $share | $share_web | $iperf_cpu | $web_cpu | $live_cpu | $z1 | $ratio |"
 done
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
