@@ -5,6 +5,9 @@
 #   - curl → nginx (WebDAV PUT): the established tools for the same job, an HTTP upload of the same image in
 #     4 MiB pieces over N persistent connections (`curl --parallel --parallel-max N`) to a server that stores
 #     each piece in a file (nginx's `dav_methods PUT`: body to a temp file, then renamed). No checksums.
+# and with what the disk under the data directory takes: N `dd oflag=direct bs=4M` writers copying the image's
+# slices into one fresh sparse file, as `replsim serve` writes a new page blob (the ceiling of any upload whose
+# acknowledged bytes must be on that disk; nginx's buffered writes are not, within a run this short).
 # Release build. Usage: Benchmarks/live/compare.sh [IMAGE_SIZE (default 2GiB)] [THREADS (default "1 4 16 32")]
 # Prints a Markdown table. Installs iperf3 and nginx when missing (scripts/setup-system.sh --bench). Machine load changes
 # the figures: run it on an idle machine and read the columns of one row together (measured a minute apart at most).
@@ -115,6 +118,21 @@ print("%.6f %.3f" % (wall, u.ru_utime + u.ru_stime))' \
     python3 -c "print('%.3f %.2f' % ($IMG_BYTES * 8 / $wall / 1e9, ($client + $cpu1 - $cpu0) / ($IMG_BYTES / 2**30)))"
 }
 
+disk_run() {  # writers → "Gbit/s": N direct writers of 4 MiB blocks into a fresh sparse file, as the server
+    local n="$1" blocks per i t0 t1
+    blocks=$(( (IMG_BYTES + 4194303) / 4194304 )); per=$(( (blocks + n - 1) / n ))
+    rm -f "$WORK/disk-test"; truncate -s "$IMG_BYTES" "$WORK/disk-test"
+    t0="$(date +%s.%N)"
+    for ((i = 0; i < n; i++)); do
+        dd if="$IMG" of="$WORK/disk-test" bs=4194304 count="$per" skip=$((i * per)) seek=$((i * per)) \
+            oflag=direct conv=notrunc status=none &
+    done
+    wait
+    t1="$(date +%s.%N)"
+    rm -f "$WORK/disk-test"
+    python3 -c "print('%.3f' % ($IMG_BYTES * 8 / ($t1 - $t0) / 1e9))"
+}
+
 live_run() {  # threads, extra args... → "Gbit/s ratio cpu-seconds-per-GiB"
     local n="$1"; shift
     local out server0 server1
@@ -149,16 +167,18 @@ print("%.3f %.2f" % (end["sum_received"]["bits_per_second"] / 1e9, cpu / (moved 
 echo "image: $SIZE dense ($(du -h --apparent-size "$IMG" | cut -f1)), target $TARGET, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$CHECKSUM_LINE"
 echo
-echo "| threads / streams | iperf3 Gbit/s | curl → nginx Gbit/s | live, no compression Gbit/s | live / iperf3 | live / nginx | iperf3 CPU s/GiB | nginx CPU s/GiB | live CPU s/GiB | live, zlib 1 measured Gbit/s | zlib ratio |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| threads / streams | iperf3 Gbit/s | curl → nginx Gbit/s | disk: dd direct, N writers Gbit/s | live, no compression Gbit/s | live / iperf3 | live / nginx | live / disk | iperf3 CPU s/GiB | nginx CPU s/GiB | live CPU s/GiB | live, zlib 1 measured Gbit/s | zlib ratio |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for n in $THREADS; do
     read -r iperf iperf_cpu <<< "$(iperf_run "$n")"
     read -r web web_cpu <<< "$(nginx_run "$n")"
+    disk="$(disk_run "$n")"
     read -r off _ live_cpu <<< "$(live_run "$n")"
     read -r z1 ratio _ <<< "$(live_run "$n" --compress 1)"
     share="$(python3 -c "print('%.0f %%' % (100*$off/$iperf))")"
     share_web="$(python3 -c "print('%.0f %%' % (100*$off/$web))")"
-    echo "| $n | $iperf | $web | $off | $share | $share_web | $iperf_cpu | $web_cpu | $live_cpu | $z1 | $ratio |"
+    share_disk="$(python3 -c "print('%.0f %%' % (100*$off/$disk))")"
+    echo "| $n | $iperf | $web | $disk | $off | $share | $share_web | $share_disk | $iperf_cpu | $web_cpu | $live_cpu | $z1 | $ratio |"
 done
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
