@@ -119,18 +119,7 @@ print("%.6f %.3f" % (wall, u.ru_utime + u.ru_stime))' \
 }
 
 disk_run() {  # writers → "Gbit/s": N direct writers of 4 MiB blocks into a fresh sparse file, as the server
-    local n="$1" blocks per i t0 t1
-    blocks=$(( (IMG_BYTES + 4194303) / 4194304 )); per=$(( (blocks + n - 1) / n ))
-    rm -f "$WORK/disk-test"; truncate -s "$IMG_BYTES" "$WORK/disk-test"
-    t0="$(date +%s.%N)"
-    for ((i = 0; i < n; i++)); do
-        dd if="$IMG" of="$WORK/disk-test" bs=4194304 count="$per" skip=$((i * per)) seek=$((i * per)) \
-            oflag=direct conv=notrunc status=none &
-    done
-    wait
-    t1="$(date +%s.%N)"
-    rm -f "$WORK/disk-test"
-    python3 -c "print('%.3f' % ($IMG_BYTES * 8 / ($t1 - $t0) / 1e9))"
+    python3 -c "print('%.3f' % ($(bash Benchmarks/live/disk-rate.sh "$IMG" "$1") / 1000))"
 }
 
 live_run() {  # threads, extra args... → "Gbit/s ratio cpu-seconds-per-GiB"
