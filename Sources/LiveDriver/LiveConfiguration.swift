@@ -24,8 +24,18 @@ public struct LiveConfiguration: Sendable {
     public var retryPolicy: RetryPolicy
     /// Per-request deadline, seconds.
     public var requestTimeoutSeconds: Int64
-    /// Seed of the core's retry jitter.
+    /// Seed of the core's retry jitter (and of the churn writer's offsets and bytes).
     public var seed: UInt64
+    /// Delta cycles to run after initial replication; 0 runs initial replication only. Every
+    /// ``deltaIntervalNanos`` the core seals the changes recorded since the last cycle into a new one, which commits
+    /// (a recovery point) once all its chunks are acknowledged; the run ends when the last one commits.
+    public var deltaCycles: Int
+    /// Time between cycles, nanoseconds (ASR for Hyper-V: 30 s, 5 min or 15 min, DOMAIN.md §1.3).
+    public var deltaIntervalNanos: Int64
+    /// The RPO the run is judged against in `result.json` (as `replication.targetRPO` in a scenario).
+    public var targetRPONanos: Int64
+    /// A writer inside the run that changes the sources while they replicate, as a VM would; `nil`: none.
+    public var churn: LiveChurn?
 
     /// The fast retry policy used by default (see ``retryPolicy``).
     public static let fastRetry = RetryPolicy.exponential(
@@ -42,7 +52,11 @@ public struct LiveConfiguration: Sendable {
         container: String = "replsim-live",
         retryPolicy: RetryPolicy = LiveConfiguration.fastRetry,
         requestTimeoutSeconds: Int64 = 60,
-        seed: UInt64 = 0
+        seed: UInt64 = 0,
+        deltaCycles: Int = 0,
+        deltaIntervalNanos: Int64 = 30_000_000_000,
+        targetRPONanos: Int64 = 900_000_000_000,
+        churn: LiveChurn? = nil
     ) {
         self.target = target
         self.sources = sources
@@ -55,6 +69,10 @@ public struct LiveConfiguration: Sendable {
         self.retryPolicy = retryPolicy
         self.requestTimeoutSeconds = requestTimeoutSeconds
         self.seed = seed
+        self.deltaCycles = deltaCycles
+        self.deltaIntervalNanos = deltaIntervalNanos
+        self.targetRPONanos = targetRPONanos
+        self.churn = churn
     }
 
     /// Throws ``LiveError/badSetting(_:)`` naming the first bad field.
@@ -76,8 +94,37 @@ public struct LiveConfiguration: Sendable {
             throw LiveError.badSetting("container '\(container)' must be 3 to 63 lowercase letters, digits and '-'")
         }
         guard requestTimeoutSeconds > 0 else { throw LiveError.badSetting("request timeout must be positive") }
+        guard deltaCycles >= 0 else { throw LiveError.badSetting("--cycles must be 0 or more, got \(deltaCycles)") }
+        guard deltaIntervalNanos > 0 else { throw LiveError.badSetting("--delta-every must be positive") }
+        guard targetRPONanos > 0 else { throw LiveError.badSetting("--target-rpo must be positive") }
+        if let churn {
+            guard deltaCycles > 0 else {
+                throw LiveError.badSetting("--churn needs --cycles N (N ≥ 1): changes are replicated by delta cycles")
+            }
+            guard churn.bytesPerSecond > 0 else {
+                throw LiveError.badSetting("--churn must be a positive rate (e.g. 20MiB/s)")
+            }
+            guard churn.writeBytes > 0, churn.writeBytes % 512 == 0, churn.writeBytes <= 4 << 20 else {
+                throw LiveError.badSetting(
+                    "--churn-write-size must be a multiple of 512 between 512 B and 4 MiB, got \(churn.writeBytes)")
+            }
+        }
     }
 
     /// Blob name of disk `index`.
     public static func blobName(disk index: Int) -> String { "disk\(index)" }
+}
+
+/// What the churn writer does: `writeBytes` random bytes at a random `writeBytes`-aligned offset of a source,
+/// `bytesPerSecond` on average, from the start of the run until the last cycle is sealed.
+public struct LiveChurn: Sendable, Equatable {
+    /// Average bytes written per second, over all sources.
+    public var bytesPerSecond: Double
+    /// Bytes per write (a multiple of 512).
+    public var writeBytes: Int
+
+    public init(bytesPerSecond: Double, writeBytes: Int = 64 << 10) {
+        self.bytesPerSecond = bytesPerSecond
+        self.writeBytes = writeBytes
+    }
 }

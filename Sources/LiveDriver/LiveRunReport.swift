@@ -34,6 +34,16 @@ public struct LiveRunReport: Sendable {
     public var seriesIntervalSeconds: Double
     /// Acknowledged throughput per interval, bits per second.
     public var throughputSeries: [Double]
+    /// Seconds from the start of this process until every disk's initial replication was acknowledged; `nil` if
+    /// it was complete before (a resumed run) or never completed.
+    public var initialReplicationSeconds: Double?
+    /// Bytes the sources hold as data: what initial replication copies.
+    public var initialReplicationBytes: Int64
+    /// The delta cycles sealed by the cycle timer after initial replication (upload time and RPO); `nil` for a
+    /// run of initial replication only.
+    public var cycles: CycleStats?
+    /// Bytes the churn writer wrote into the sources.
+    public var churnBytes: Int64
 
     /// Mean acknowledged payload throughput of this process, bits per second.
     public var throughputBitsPerSecond: Double {
@@ -60,7 +70,6 @@ public struct LiveRunReport: Sendable {
         let bottleneck =
             shares.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key
             ?? BottleneckKind.threads.rawValue
-        let total = stats.bytesAcknowledged
         return RunResult(
             id: id, parameters: parameters, vms: 1, threadsPerVM: threads, seed: seed,
             simulatedSeconds: wallSeconds,
@@ -74,7 +83,9 @@ public struct LiveRunReport: Sendable {
                 intervalSeconds: seriesIntervalSeconds, aggregateBitsPerSecond: throughputSeries),
             perVMThroughputBitsPerSecond: [throughputBitsPerSecond],
             initialReplication: InitialReplication(
-                perVMCompletionSeconds: [wallSeconds], overallSeconds: wallSeconds, bytesToCopy: total),
+                perVMCompletionSeconds: [initialReplicationSeconds], overallSeconds: initialReplicationSeconds,
+                bytesToCopy: initialReplicationBytes),
+            cycles: cycles,
             retries: stats.retries, throttledRequests: stats.throttledResponses,
             resets: stats.connectionResets, bytesResent: bytesResent, eventCount: stats.chunksStarted,
             live: LiveRunInfo(wallSeconds: wallSeconds, endpoint: endpoint, compressionRatio: compressionRatio))
@@ -95,6 +106,44 @@ extension LiveUploader {
             compressionCPUSeconds: Double(metrics.compressNanos) / 1e9,
             pausedSecondsThrottled: Double(metrics.pausedNanosThrottled) / 1e9,
             pausedSecondsFaults: Double(metrics.pausedNanosFaults) / 1e9,
-            seriesIntervalSeconds: interval, throughputSeries: metrics.series(intervalSeconds: interval))
+            seriesIntervalSeconds: interval, throughputSeries: metrics.series(intervalSeconds: interval),
+            initialReplicationSeconds: metrics.diskCompletedAt.count == sources.count
+                ? Double((metrics.diskCompletedAt.values.max() ?? metrics.startNanos) - metrics.startNanos) / 1e9 : nil,
+            initialReplicationBytes: usedBytesPerDisk.reduce(0, +),
+            cycles: cycleStats(), churnBytes: churnBytes)
+    }
+
+    /// Delta cycles sealed after initial replication, judged as a simulated run judges them (SimDriver's
+    /// `cycleStats`): upload time = commit − seal; RPO just before the commit = upload time + interval. The cycle
+    /// sealed as initial replication completes (the changes made during it) is the first recovery point and is not
+    /// counted, as in simulated runs; a cycle still uncommitted at the end counts if its RPO so far is already
+    /// over the target.
+    func cycleStats() -> CycleStats? {
+        guard configuration.deltaCycles > 0 else { return nil }
+        let stats = core.stats
+        let frequency = Double(configuration.deltaIntervalNanos) / 1e9
+        let target = Double(configuration.targetRPONanos) / 1e9
+        let seeded = stats.initialReplicationCompletedAt.compactMap { $0 }.max() ?? .max
+        let end = clock.now()
+        var uploads: [Double] = []
+        var rpos: [Double] = []
+        var count = 0
+        for cycle in stats.cycles where cycle.kind == .delta && cycle.supersededBy == nil && cycle.sealedAt > seeded {
+            if let commit = cycle.committedAt {
+                let upload = Double(commit - cycle.sealedAt) / 1e9
+                uploads.append(upload)
+                rpos.append(upload + frequency)
+                count += 1
+            } else {
+                let age = Double(end - cycle.sealedAt) / 1e9 + frequency
+                if age > target {
+                    rpos.append(age)
+                    count += 1
+                }
+            }
+        }
+        return CycleStats(
+            count: count, committed: uploads.count, uploads: uploads, rpos: rpos, frequencySeconds: frequency,
+            targetRPOSeconds: target)
     }
 }

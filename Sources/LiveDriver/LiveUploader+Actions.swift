@@ -22,12 +22,17 @@ extension LiveUploader {
                 if timer == .backoff { metrics.pauseEnded(at: clock.elapsedNanos()) }
             case .appendJournal(let record):
                 journalAppend(record)
-            case .commitCycle:
+            case .commitCycle(let commit):
                 journalSync()
+                if let finalCycle, commit.cycle >= finalCycle {
+                    finish(nil)  // the run's last delta cycle is a recovery point: done
+                } else if configuration.deltaCycles > 0 {
+                    reportProgress()
+                }
             case .initialReplicationCompleted(let disk):
                 metrics.diskCompleted(disk, at: clock.elapsedNanos())
             case .resyncStarted, .resyncCompleted:
-                break  // no delta cycles in a live run (deltaFrequencyNanos is nil)
+                break  // counted by the core (stats.cycles, kind .resync)
             case .finished:
                 journalSync()
                 finish(nil)

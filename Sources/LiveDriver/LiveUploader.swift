@@ -14,6 +14,9 @@ public struct LiveProgress: Sendable {
     public var elapsedSeconds: Double
     /// Retries so far in this process.
     public var retries: Int
+    /// Delta cycles committed after initial replication, and how many the run makes (0: initial replication only).
+    public var cyclesCommitted: Int = 0
+    public var cyclesPlanned: Int = 0
 }
 
 /// The live shell around ``UploadCore``: real clock, real timers, one real connection per upload thread.
@@ -44,6 +47,15 @@ public actor LiveUploader {
     var onProgress: @Sendable (LiveProgress) -> Void = { _ in }
     var resumed = false
     var acknowledgedBeforeResume: Int64 = 0
+    /// The churn writer, while it runs; the bytes it wrote.
+    var churnTask: Task<Void, Never>?
+    var churnBytes: Int64 = 0
+    /// Journal records found at the start (0 for a fresh run): a resumed writer's stream starts from a new seed,
+    /// so it does not replay the writes the killed process made.
+    var recordsAtStart = 0
+    /// Cycles the cycle timer sealed so far, and the number of the last one the run makes (set when sealed).
+    var timerSealedCycles = 0
+    var finalCycle: Int?
 
     /// Opens the sources and builds the core's configuration; nothing is sent yet.
     /// - Throws: ``LiveError`` for bad settings or unreadable sources.
@@ -56,7 +68,7 @@ public actor LiveUploader {
                 threadsPerVM: configuration.threads,
                 chunkBytes: configuration.chunkBytes,
                 initialReplication: true,
-                deltaFrequencyNanos: nil,
+                deltaFrequencyNanos: configuration.deltaCycles > 0 ? configuration.deltaIntervalNanos : nil,
                 retryPolicy: configuration.retryPolicy,
                 seed: configuration.seed
             )
@@ -74,12 +86,14 @@ public actor LiveUploader {
     /// Uploads every source (resuming from the journal if it holds records) and returns the report.
     ///
     /// Creates the container and the page blobs first (a new journal re-creates the blobs, zeroed; a resumed one
-    /// requires them to exist with the right size). Returns when the core emits `.finished`.
+    /// requires them to exist with the right size). Returns when the core emits `.finished`, or, with
+    /// ``LiveConfiguration/deltaCycles`` > 0, when the last delta cycle commits.
     /// - Throws: ``LiveError`` when storage refuses a request for good, the journal or a source fails, or the
     ///   retry policy gives up.
     public func run(onProgress: @escaping @Sendable (LiveProgress) -> Void = { _ in }) async throws -> LiveRunReport {
         self.onProgress = onProgress
         let records = try openJournal()
+        recordsAtStart = records.count
         let timeout = TimeAmount.seconds(configuration.requestTimeoutSeconds)
         connections = (0..<configuration.threads).map { _ in
             PageBlobConnection(target: configuration.target, timeout: timeout)
@@ -96,6 +110,7 @@ public actor LiveUploader {
                 }
                 resumed = true
                 acknowledgedBeforeResume = core.stats.bytesAcknowledged
+                if configuration.deltaCycles > 0 { recordEverythingChanged() }
             }
         } catch {
             await shutdown()
@@ -103,6 +118,7 @@ public actor LiveUploader {
         }
         metrics.started(at: clock.elapsedNanos())
         apply(core.start(now: clock.now()))
+        startChurn()
         if !isDone { await withCheckedContinuation { done = $0 } }
         await shutdown()
         if let failure { throw failure }
@@ -121,7 +137,42 @@ public actor LiveUploader {
         return try journal.load()
     }
 
+    /// A resumed delta run lost the changes recorded since the last sealed cycle with the old process, so it sends
+    /// every disk again, whole, in its first cycle: the resynchronisation ASR makes after an unclean stop. Whole,
+    /// not only today's data regions: a region that held data when the old process wrote it may be a hole now
+    /// (`--generate` rewrites the image), and the blob must read zeros there too.
+    private func recordEverythingChanged() {
+        for (disk, source) in sources.enumerated() {
+            _ = core.changesRecorded(disk: disk, range: 0..<source.blobBytes, now: clock.now())
+        }
+    }
+
+    private func startChurn() {
+        guard let churn = configuration.churn, !isDone else { return }
+        let writer = ChurnWriter(churn: churn, sources: sources, seed: configuration.seed &+ UInt64(recordsAtStart))
+        churnTask = Task { [weak self] in
+            do {
+                _ = try await writer.run { [weak self] disk, range in
+                    await self?.changesRecorded(disk: disk, range: range)
+                }
+            } catch let error as LiveError {
+                await self?.finish(error)
+            } catch {
+                await self?.finish(.badSource(path: "-", reason: "churn writer: \(error)"))
+            }
+        }
+    }
+
+    /// Stops the churn writer and waits until its last write is recorded.
+    func stopChurn() async {
+        guard let task = churnTask else { return }
+        churnTask = nil
+        task.cancel()
+        await task.value
+    }
+
     private func shutdown() async {
+        await stopChurn()
         for timer in timers.values { timer.cancel() }
         timers.removeAll()
         for connection in connections { await connection.shutdown() }
@@ -159,20 +210,49 @@ public actor LiveUploader {
         }
     }
 
-    func timerFired(_ timer: TimerID) {
+    func timerFired(_ timer: TimerID) async {
         guard !isDone else { return }
         if timer == .backoff { metrics.pauseEnded(at: clock.elapsedNanos()) }
-        apply(core.timerFired(timer, now: clock.now()))
+        if timer == .cycle && finalCycle != nil { return }  // the last cycle is sealed; no more recovery points
+        let last = timer == .cycle && configuration.deltaCycles > 0 && timerSealedCycles + 1 >= configuration.deltaCycles
+        if last {
+            // The run's last cycle: stop the writer first, so that everything it wrote is in this cycle or an
+            // earlier one and the blobs end equal to the sources.
+            await stopChurn()
+            guard !isDone else { return }
+        }
+        let actions = core.timerFired(timer, now: clock.now())
+        if timer == .cycle {
+            for case .appendJournal(.cycleSealed(let record)) in actions {
+                timerSealedCycles += 1
+                if last { finalCycle = record.cycle }
+            }
+        }
+        apply(actions)
     }
 
-    private func reportProgress() {
+    func changesRecorded(disk: Int, range: Range<Int64>) {
+        guard !isDone else { return }
+        churnBytes += range.upperBound - range.lowerBound
+        apply(core.changesRecorded(disk: disk, range: range, now: clock.now()))
+    }
+
+    func reportProgress() {
         let stats = core.stats
-        let total = coreConfiguration.usedExtents.reduce(Int64(0)) { $0 + $1.totalBytes }
+        let initial = coreConfiguration.usedExtents.reduce(Int64(0)) { $0 + $1.totalBytes }
+        let sealed = stats.cycles.reduce(Int64(0)) { $0 + ($1.supersededBy == nil ? $1.bytes : 0) }
         onProgress(
             LiveProgress(
-                bytesAcknowledged: stats.bytesAcknowledged, bytesTotal: total,
+                bytesAcknowledged: stats.bytesAcknowledged, bytesTotal: Swift.max(initial + sealed, stats.bytesAcknowledged),
                 bytesThisRun: stats.bytesAcknowledged - acknowledgedBeforeResume,
-                elapsedSeconds: clock.elapsedSeconds(), retries: stats.retries))
+                elapsedSeconds: clock.elapsedSeconds(), retries: stats.retries,
+                cyclesCommitted: deltaCyclesCommitted, cyclesPlanned: configuration.deltaCycles))
+    }
+
+    /// Delta cycles committed after the one sealed as initial replication completed (see ``makeReport()``).
+    var deltaCyclesCommitted: Int {
+        let seeded = core.stats.initialReplicationCompletedAt.compactMap { $0 }.max() ?? .max
+        return core.stats.cycles.filter { $0.sealedAt > seeded && $0.committedAt != nil }.count
     }
 }
 

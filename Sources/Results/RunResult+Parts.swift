@@ -91,6 +91,28 @@ public struct CycleStats: Codable, Sendable, Equatable {
         self.rpoHistogram = rpoHistogram
         self.shareWithinTargetRPO = shareWithinTargetRPO
     }
+
+    /// The statistics of `uploads` (commit − seal of committed cycles) and `rpos` (RPO samples), seconds, with the
+    /// RPO histogram's bounds at the cycle frequency, half the target, the target, twice and four times it.
+    /// Shared by simulated and live runs so both judge cycles the same way.
+    public init(
+        count: Int,
+        committed: Int,
+        uploads: [Double],
+        rpos: [Double],
+        frequencySeconds: Double,
+        targetRPOSeconds: Double
+    ) {
+        let within = rpos.filter { $0 <= targetRPOSeconds }.count
+        let bounds = [
+            frequencySeconds, targetRPOSeconds / 2, targetRPOSeconds, targetRPOSeconds * 2, targetRPOSeconds * 4,
+        ].filter { $0 > 0 }
+        self.init(
+            count: count, committed: committed, targetRPOSeconds: targetRPOSeconds,
+            uploadSeconds: Summary(samples: uploads), rpoSeconds: Summary(samples: rpos),
+            rpoHistogram: HistogramBucket.histogram(samples: rpos, bounds: Array(Set(bounds)).sorted()),
+            shareWithinTargetRPO: rpos.isEmpty ? 1 : Double(within) / Double(rpos.count))
+    }
 }
 
 /// Percentiles of a sample (nearest-rank), in the unit of the field that holds it.

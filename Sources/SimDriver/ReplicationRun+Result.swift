@@ -130,12 +130,8 @@ extension ReplicationRun {
                 }
             }
         }
-        let within = rpos.filter { $0 <= target }.count
-        let bounds = [frequency, target / 2, target, target * 2, target * 4].filter { $0 > 0 }
         return CycleStats(
-            count: count, committed: committed, targetRPOSeconds: target, uploadSeconds: Summary(samples: uploads),
-            rpoSeconds: Summary(samples: rpos),
-            rpoHistogram: HistogramBucket.histogram(samples: rpos, bounds: Array(Set(bounds)).sorted()),
-            shareWithinTargetRPO: rpos.isEmpty ? 1 : Double(within) / Double(rpos.count))
+            count: count, committed: committed, uploads: uploads, rpos: rpos, frequencySeconds: frequency,
+            targetRPOSeconds: target)
     }
 }

@@ -16,9 +16,11 @@ struct Live: ParsableCommand {
         discussion: """
             Each --source file becomes one page blob (disk0, disk1, ...) in --container; --generate SIZE writes a \
             deterministic sparse test image first. With --journal DIR the run can be killed at any moment and \
-            started again with the same command: it resumes and reports the bytes sent again. Writes \
-            result.json and reports (same schema as simulated runs, mode live) to --out. Bad arguments exit 2; \
-            a run that storage refuses or that gives up exits 1. See docs/live.md.
+            started again with the same command: it resumes and reports the bytes sent again. With --cycles N, \
+            N delta cycles follow initial replication, one every --delta-every, each sending the blocks changed \
+            since the last; --churn RATE has a writer change a --generate'd image at RATE meanwhile, as a VM \
+            would. Writes result.json and reports (same schema as simulated runs, mode live) to --out. Bad \
+            arguments exit 2; a run that storage refuses or that gives up exits 1. See docs/live.md.
             """
     )
 
@@ -66,6 +68,21 @@ struct Live: ParsableCommand {
 
     @Option(help: "Output folder for result.json and reports (default: results/live-<timestamp>/).")
     var out: String?
+
+    @Option(help: "Delta cycles after initial replication (0: initial replication only).")
+    var cycles = 0
+
+    @Option(help: "Time between delta cycles (ASR for Hyper-V: 30s, 5min or 15min).")
+    var deltaEvery = "30s"
+
+    @Option(help: "Target RPO the cycles are judged against in result.json.")
+    var targetRpo = "15min"
+
+    @Option(help: "Write into the generated image at this rate while it replicates (e.g. 20MiB/s; needs --generate and --cycles).")
+    var churn: String?
+
+    @Option(help: "Bytes per churn write (multiple of 512).")
+    var churnWriteSize = "64KiB"
 
     @Option(help: "Record the run with libpcap to this file (filter: the target's TCP port).")
     var capture: String?
@@ -124,6 +141,33 @@ struct Live: ParsableCommand {
         guard let sum = ChunkChecksum(rawValue: checksum) else {
             throw BadInput(message: "--checksum must be crc64, md5 or none, got '\(checksum)'")
         }
+        // Checked before --generate writes anything.
+        guard cycles >= 0 else { throw BadInput(message: "--cycles must be 0 or more, got \(cycles)") }
+        guard let interval = Quantity.nanoseconds(deltaEvery), interval > 0 else {
+            throw BadInput(message: "--delta-every '\(deltaEvery)' is not a positive duration (e.g. 30s, 5min)")
+        }
+        guard let rpo = Quantity.nanoseconds(targetRpo), rpo > 0 else {
+            throw BadInput(message: "--target-rpo '\(targetRpo)' is not a positive duration (e.g. 15min)")
+        }
+        var churnSetting: LiveChurn?
+        if let churn {
+            guard generate != nil else {
+                throw BadInput(
+                    message: "--churn writes into the source; it works only on an image made by --generate, "
+                        + "never on a --source file")
+            }
+            guard let bits = Quantity.bitsPerSecond(churn), bits > 0 else {
+                throw BadInput(message: "--churn '\(churn)' is not a positive rate (e.g. 20MiB/s)")
+            }
+            guard let size = Quantity.bytes(churnWriteSize), size > 0, size % 512 == 0, size <= 4 << 20 else {
+                throw BadInput(
+                    message: "--churn-write-size '\(churnWriteSize)' must be a multiple of 512 between 512 B and 4 MiB")
+            }
+            guard cycles > 0 else {
+                throw BadInput(message: "--churn needs --cycles N (N ≥ 1): changes are replicated by delta cycles")
+            }
+            churnSetting = LiveChurn(bytesPerSecond: bits / 8, writeBytes: Int(size))
+        }
         var sources = source
         switch (generate, sources.isEmpty) {
         case (nil, true): throw BadInput(message: "give --source FILE (one or more) or --generate SIZE")
@@ -140,17 +184,22 @@ struct Live: ParsableCommand {
         let configuration = LiveConfiguration(
             target: try LiveTarget(url: target, account: account, keyBase64: key), sources: sources,
             threads: threads, chunkBytes: chunk, compressionLevel: compress, checksum: sum,
-            journalDirectory: journal, container: container)
+            journalDirectory: journal, container: container, seed: generateSeed, deltaCycles: cycles,
+            deltaIntervalNanos: interval, targetRPONanos: rpo, churn: churnSetting)
         try configuration.validate()
         return configuration
     }
 
     private func write(_ report: LiveRunReport, configuration: LiveConfiguration) throws {
-        let parameters = [
+        var parameters = [
             Parameter(key: "threadsPerVM", value: "\(threads)"),
             Parameter(key: "compress", value: compress.map { "zlib-\($0)" } ?? "off"),
             Parameter(key: "chunkBytes", value: "\(configuration.chunkBytes)"),
         ]
+        if cycles > 0 {
+            parameters.append(Parameter(key: "cycles", value: "\(cycles)x\(deltaEvery)"))
+            parameters.append(Parameter(key: "churn", value: churn ?? "none"))
+        }
         let run = report.runResult(id: RunResult.makeID(parameters), parameters: parameters)
         let file = ResultFile(
             tool: "replsim \(ReplSim.configuration.version)", scenario: "live",
@@ -163,6 +212,15 @@ struct Live: ParsableCommand {
             + "(\(format(gbps)) Gbit/s, \(threads) threads)"
         if report.resumed { summary += ", resumed with \(report.bytesAcknowledgedBefore) bytes already acknowledged" }
         print(summary)
+        if let initial = report.initialReplicationSeconds, report.cycles != nil {
+            print("initial replication: \(report.initialReplicationBytes) bytes in \(format(initial)) s")
+        }
+        if let cycles = report.cycles {
+            print(
+                "delta cycles: \(cycles.committed) committed of \(cycles.count), every \(deltaEvery); upload time "
+                    + "p50 \(format(cycles.uploadSeconds.p50)) s, max \(format(cycles.uploadSeconds.max)) s; RPO max "
+                    + "\(format(cycles.rpoSeconds.max)) s (target \(targetRpo)); churn written \(report.churnBytes) bytes")
+        }
         print(
             "bytes re-sent: \(report.bytesResent) (after failures \(report.stats.bytesResentAfterFailure), "
                 + "after restart \(report.stats.bytesResentAfterRecovery)); retries \(report.stats.retries), "
@@ -221,9 +279,10 @@ final class LiveProgressPrinter: @unchecked Sendable {
         let left = Double(progress.bytesTotal - progress.bytesAcknowledged)
         let eta = rate > 0 ? "\(Int((left / rate).rounded()))s" : "--"
         let mib = { (bytes: Int64) in String(format: "%.0f", Double(bytes) / 1_048_576) }
-        let text =
+        var text =
             "\(mib(progress.bytesAcknowledged))/\(mib(progress.bytesTotal)) MiB  "
             + String(format: "%.2f Gbit/s", rate * 8 / 1e9) + "  retries \(progress.retries)  ETA \(eta)"
+        if progress.cyclesPlanned > 0 { text += "  cycles \(progress.cyclesCommitted)/\(progress.cyclesPlanned)" }
         switch style {
         case .quiet:
             return

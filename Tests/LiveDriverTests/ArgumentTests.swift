@@ -16,6 +16,14 @@ struct ArgumentTests {
         (["--target", "http://127.0.0.1:1/acct", "--source", "/etc/passwd", "--compress", "12"], "0...9"),
         (["--target", "http://127.0.0.1:1/acct", "--source", "/etc/passwd", "--generate", "1MiB"], "not both"),
         (["--target", "http://127.0.0.1:1/acct", "--source", "/etc/passwd", "--checksum", "sha1"], "crc64, md5"),
+        (["--target", "http://127.0.0.1:1/acct", "--source", "/etc/passwd", "--cycles", "1", "--churn", "1MiB/s"],
+         "only on an image made by --generate"),
+        (["--target", "http://127.0.0.1:1/acct", "--generate", "1MiB", "--churn", "1MiB/s"], "--churn needs --cycles"),
+        (["--target", "http://127.0.0.1:1/acct", "--generate", "1MiB", "--cycles", "1", "--churn", "fast"],
+         "not a positive rate"),
+        (["--target", "http://127.0.0.1:1/acct", "--source", "/etc/passwd", "--cycles", "2", "--delta-every", "soon"],
+         "not a positive duration"),
+        (["--target", "http://127.0.0.1:1/acct", "--source", "/etc/passwd", "--cycles=-1"], "0 or more"),
     ]
 
     @Test(arguments: 0..<cases.count)

@@ -20,23 +20,8 @@ struct ResumeTests {
                 "live", "--target", ingress.url, "--threads", "\(threads)", "--source", image, "--journal", journal,
                 "--chunk-size", "64KiB", "--out", dir.file("out"), "--quiet",
             ]
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try replsimBinary())
-            process.arguments = arguments
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let journalFile = (journal as NSString).appendingPathComponent("journal.jsonl")
-            var acknowledged = 0
-            while process.isRunning && acknowledged < 40 {
-                try await Task.sleep(for: .milliseconds(5))  // polling the journal, not waiting blindly
-                let text = (try? String(contentsOfFile: journalFile, encoding: .utf8)) ?? ""
-                acknowledged = text.components(separatedBy: "chunkAcknowledged").count - 1
-            }
-            #expect(process.isRunning, "the upload finished before it could be killed; make the image larger")
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            #expect(process.terminationReason == .uncaughtSignal)
+            let killed = try await killWhenJournalHolds(40, "chunkAcknowledged", journal: journal, arguments: arguments)
+            #expect(killed, "the upload finished before it could be killed; make the image larger")
 
             let resumed = try await runReplsimAsync(arguments)
             #expect(resumed.status == 0, "resume failed: \(resumed.stderr)")

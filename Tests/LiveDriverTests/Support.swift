@@ -164,3 +164,28 @@ func makeUploader(
             target: try LiveTarget(url: ingress.url), sources: sources, threads: threads, chunkBytes: chunkBytes,
             compressionLevel: compression, checksum: checksum, journalDirectory: journal))
 }
+
+/// Starts `replsim live` with `arguments` (output discarded), waits until its journal in `journal` holds `count`
+/// records of kind `kind` (polled every 5 ms, not slept on blindly) and kills it with SIGKILL. Returns whether it
+/// was still running when it was killed.
+func killWhenJournalHolds(
+    _ count: Int, _ kind: String, journal: String, arguments: [String]
+) async throws -> Bool {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try replsimBinary())
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let journalFile = (journal as NSString).appendingPathComponent("journal.jsonl")
+    var seen = 0
+    while process.isRunning && seen < count {
+        try await Task.sleep(for: .milliseconds(5))
+        let text = (try? String(contentsOfFile: journalFile, encoding: .utf8)) ?? ""
+        seen = text.components(separatedBy: kind).count - 1
+    }
+    let wasRunning = process.isRunning
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    return wasRunning && process.terminationReason == .uncaughtSignal
+}
