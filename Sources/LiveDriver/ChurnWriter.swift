@@ -7,10 +7,12 @@ import UploadCore
 /// source (picked in proportion to its size), paced to ``LiveChurn/bytesPerSecond`` on the monotonic clock, and is
 /// reported to the caller only after `pwrite` returned, so a chunk read that starts after the report sees the new
 /// bytes: a change is either already in the cycle being uploaded or recorded for the next one, never lost in
-/// between. Writes stay inside each file's size (the file never grows or shrinks; a write into a hole makes it
+/// between. (That the newest bytes also land last is the core's part: it never starts a chunk that overlaps one
+/// in flight.) Writes stay inside each file's size (the file never grows or shrinks; a write into a hole makes it
 /// data, which the next cycle sends).
 ///
-/// Rewrites files in place: ``LiveUploader`` runs it only on images `replsim live --generate` made.
+/// Rewrites files in place: `replsim live` allows it only on images its `--generate` made (a library caller that
+/// sets ``LiveConfiguration/churn`` chooses the files).
 final class ChurnWriter: Sendable {
     private let churn: LiveChurn
     private let paths: [String]

@@ -107,10 +107,21 @@ extension LiveUploader {
             pausedSecondsThrottled: Double(metrics.pausedNanosThrottled) / 1e9,
             pausedSecondsFaults: Double(metrics.pausedNanosFaults) / 1e9,
             seriesIntervalSeconds: interval, throughputSeries: metrics.series(intervalSeconds: interval),
-            initialReplicationSeconds: metrics.diskCompletedAt.count == sources.count
-                ? Double((metrics.diskCompletedAt.values.max() ?? metrics.startNanos) - metrics.startNanos) / 1e9 : nil,
+            initialReplicationSeconds: initialReplicationSeconds(),
             initialReplicationBytes: usedBytesPerDisk.reduce(0, +),
             cycles: cycleStats(), churnBytes: churnBytes)
+    }
+
+    /// Seconds from this process's start until the last disk's initial copy was acknowledged (in this process or,
+    /// for the disks a resumed journal had finished, before it); `nil` if it was complete before this process
+    /// started, or never completed.
+    func initialReplicationSeconds() -> Double? {
+        let completed = core.stats.initialReplicationCompletedAt
+        guard !completed.contains(where: { $0 == nil }), let last = completed.compactMap({ $0 }).max() else {
+            return nil
+        }
+        let start = clock.originEpochNanos + metrics.startNanos
+        return last >= start ? Double(last - start) / 1e9 : nil
     }
 
     /// Delta cycles sealed after initial replication, judged as a simulated run judges them (SimDriver's

@@ -166,9 +166,9 @@ public actor LiveUploader {
     /// Stops the churn writer and waits until its last write is recorded.
     func stopChurn() async {
         guard let task = churnTask else { return }
-        churnTask = nil
         task.cancel()
-        await task.value
+        await task.value  // a second caller (shutdown after a failure) waits here too, not past a running writer
+        churnTask = nil
     }
 
     private func shutdown() async {
@@ -229,6 +229,10 @@ public actor LiveUploader {
             }
         }
         apply(actions)
+        if last && finalCycle == nil && !isDone {
+            // The core sealed nothing (it never should here): without a final cycle the run would wait forever.
+            finish(.badSetting("internal: the last cycle timer sealed no cycle; the run cannot end"))
+        }
     }
 
     func changesRecorded(disk: Int, range: Range<Int64>) {
@@ -249,10 +253,13 @@ public actor LiveUploader {
                 cyclesCommitted: deltaCyclesCommitted, cyclesPlanned: configuration.deltaCycles))
     }
 
-    /// Delta cycles committed after the one sealed as initial replication completed (see ``makeReport()``).
+    /// Delta cycles committed after the one sealed as initial replication completed, counted as `result.json`
+    /// counts them (see ``cycleStats()``).
     var deltaCyclesCommitted: Int {
         let seeded = core.stats.initialReplicationCompletedAt.compactMap { $0 }.max() ?? .max
-        return core.stats.cycles.filter { $0.sealedAt > seeded && $0.committedAt != nil }.count
+        return core.stats.cycles.filter {
+            $0.kind == .delta && $0.supersededBy == nil && $0.sealedAt > seeded && $0.committedAt != nil
+        }.count
     }
 }
 

@@ -21,6 +21,12 @@ import DequeModule
 /// uncommitted cycles plus the current log, each coalesced) reaches `resyncThreshold` × its size, one resync cycle
 /// (the union of all pending ranges) replaces every uncommitted cycle (DOMAIN.md §1.3: resync at 50 %).
 ///
+/// **Order per byte.** A queued chunk whose range overlaps a chunk in flight on the same disk (a newer cycle's
+/// change to bytes an older cycle is still sending, or a stale send of a superseded cycle) waits until that one is
+/// answered; the next queued chunk that overlaps nothing in flight starts instead. Storage applies writes in the
+/// order they arrive, so two sends of the same bytes must never race: the later read of the source must be the
+/// later write.
+///
 /// **Races** that are legitimate are no-ops: a timer firing after it was cancelled or re-armed, an outcome for a
 /// chunk the core dropped (superseded by a resync) or after the core failed. Impossible transitions (an event
 /// before `start`, an outcome for a chunk ID never issued) trap with `preconditionFailure`.
@@ -167,7 +173,8 @@ public struct UploadCore: Sendable {
 
     // MARK: - Scheduling
 
-    /// Starts queued chunks on idle threads, lowest thread first, unless a backoff or the throttle holds them.
+    /// Starts queued chunks on idle threads, lowest thread first, unless a backoff or the throttle holds them; a
+    /// chunk overlapping one in flight on its disk waits (see *Order per byte*).
     mutating func dispatch(now: Int64, into actions: inout [UploadAction]) {
         guard lifecycle == .running, backoffUntil == nil else { return }
         if let at = pacingTimerAt, now >= at || queue.isEmpty {
@@ -176,6 +183,7 @@ public struct UploadCore: Sendable {
             actions.append(.cancelTimer(.pacing))
         }
         while !queue.isEmpty, let thread = threadChunkIDs.firstIndex(of: .max) {
+            guard let next = nextStartable() else { return }
             if let throttle = configuration.throttle {
                 if now < nextStartAllowedAt {
                     if pacingTimerAt == nil {
@@ -184,10 +192,10 @@ public struct UploadCore: Sendable {
                     }
                     return
                 }
-                let chunkLength = queue[queue.startIndex].length
+                let chunkLength = queue[next].length
                 nextStartAllowedAt = now + throttle.pacingInterval(forBytes: chunkLength, at: now)
             }
-            let chunk = queue.removeFirst()
+            let chunk = next == queue.startIndex ? queue.removeFirst() : queue.remove(at: next)
             threads[thread] = InFlight(chunk: chunk, startNumber: stats.chunksStarted)
             threadChunkIDs[thread] = chunk.id.rawValue
             stats.chunksStarted += 1
@@ -210,6 +218,30 @@ public struct UploadCore: Sendable {
                 )
             )
         }
+    }
+
+    /// The queue index of the first chunk that overlaps no chunk in flight on its disk; `nil` if every queued chunk
+    /// does.
+    /// - Complexity: O(threads) when the head can start (always during initial replication, whose chunks are
+    ///   disjoint); O(queue × threads) at worst.
+    func nextStartable() -> Int? {
+        var index = queue.startIndex
+        while index < queue.endIndex {
+            if !overlapsInFlight(queue[index]) { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Whether `candidate` shares a byte with a chunk in flight on its disk (no allocation: this runs per start).
+    func overlapsInFlight(_ candidate: QueuedChunk) -> Bool {
+        for case let flying? in threads
+        where flying.chunk.disk == candidate.disk && flying.chunk.offset < candidate.offset + candidate.length
+            && candidate.offset < flying.chunk.offset + flying.chunk.length
+        {
+            return true
+        }
+        return false
     }
 
     /// Appends chunks of at most `chunkBytes` covering `ranges` to the queue and returns how many.

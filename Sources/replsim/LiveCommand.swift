@@ -184,7 +184,7 @@ struct Live: ParsableCommand {
         let configuration = LiveConfiguration(
             target: try LiveTarget(url: target, account: account, keyBase64: key), sources: sources,
             threads: threads, chunkBytes: chunk, compressionLevel: compress, checksum: sum,
-            journalDirectory: journal, container: container, seed: generateSeed, deltaCycles: cycles,
+            journalDirectory: journal, container: container, deltaCycles: cycles,
             deltaIntervalNanos: interval, targetRPONanos: rpo, churn: churnSetting)
         try configuration.validate()
         return configuration

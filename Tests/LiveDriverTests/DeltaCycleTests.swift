@@ -37,6 +37,29 @@ struct DeltaCycleTests {
         }
     }
 
+    /// A share of requests is held 300 ms by the server before it applies them, longer than the 100 ms between
+    /// cycles, and the writer keeps hitting the same few blocks of a small image, so a newer cycle's send of some
+    /// bytes would overtake an older one's still waiting at the server; the core starts no chunk that overlaps one
+    /// in flight, so the newest bytes land last and the blob ends equal to the source. (Resyncs happen here: the
+    /// pending changes pass half the disk; they must keep the order too.)
+    @Test func slowRequestsDoNotLetOldBytesLandLast() async throws {
+        let seed: UInt64 = 43
+        let profile = IngressProfile(faults: FaultProfile(seed: seed, slowShare: 0.3, slowMilliseconds: 300))
+        try await withIngress(profile: profile) { ingress, dir in
+            let image = dir.file("image.img")
+            let size: Int64 = 1 << 20
+            try TestImage.generate(path: image, size: size, seed: seed, dataShare: 1)
+            let uploader = try LiveUploader(
+                configuration: LiveConfiguration(
+                    target: try LiveTarget(url: ingress.url), sources: [image], threads: 8, chunkBytes: 64 << 10,
+                    seed: seed, deltaCycles: 8, deltaIntervalNanos: 100_000_000,
+                    churn: LiveChurn(bytesPerSecond: 2 * 1_048_576, writeBytes: 64 << 10)))
+            let report = try await uploader.run()
+            #expect(try ingress.blobDigest(size: size) == fileDigest(image, paddedTo: size), "seed \(seed)")
+            #expect(report.churnBytes > 0)
+        }
+    }
+
     /// Without a writer the cycles are empty recovery points: nothing is sent after initial replication.
     @Test func cyclesWithoutChangesSendNothing() async throws {
         try await withIngress { ingress, dir in

@@ -34,6 +34,24 @@ import Testing
         try driver.assertQuiescent(allowCycleTimer: true)
     }
 
+    /// A newer cycle's chunk for bytes an older cycle is still sending waits for that send to be answered (storage
+    /// applies writes in arrival order); a disjoint chunk queued behind it starts meanwhile.
+    @Test func aChunkOverlappingOneInFlightWaitsForIt() throws {
+        var driver = try MockUploadDriver.started(try deltaOnly())
+        try driver.write(disk: 0, 0..<64 * KiB)
+        try driver.fireNextTimer()  // cycle 1: [0, 64 KiB) in flight
+        try driver.write(disk: 0, 32 * KiB..<96 * KiB)  // overlaps it
+        try driver.write(disk: 0, MiB..<MiB + 64 * KiB)  // does not
+        try driver.fireNextTimer()  // cycle 2: [32, 96) KiB waits, [1 MiB, +64 KiB) starts
+        let ranges = { (d: MockUploadDriver) in d.inFlight.map { $0.offset..<($0.offset + $0.length) } }
+        #expect(ranges(driver) == [0..<64 * KiB, MiB..<MiB + 64 * KiB])
+        #expect(driver.core.queueDepth == 1)
+        try driver.succeed(try #require(driver.inFlight.first?.id))
+        #expect(ranges(driver).contains(32 * KiB..<96 * KiB), "starts once the overlapping send is answered")
+        try driver.drain(until: { $0.commits.count == 2 })
+        #expect(driver.committedOrder == [1, 2])
+    }
+
     @Test func emptyCyclesAreRecoveryPointsToo() throws {
         var driver = try MockUploadDriver.started(try deltaOnly())
         for _ in 0..<3 { try driver.fireNextTimer() }
