@@ -23,8 +23,14 @@ struct DeltaCycleTests {
                     churn: LiveChurn(bytesPerSecond: 8 * 1_048_576, writeBytes: 64 << 10)))
             let report = try await uploader.run()
             #expect(try ingress.blobDigest(size: size) == fileDigest(image, paddedTo: size), "seed \(seed)")
+            // Three cycles sealed by the timer after initial replication. On a loaded machine the writer can pile up
+            // half the disk of pending change meanwhile, and a resync then replaces the uncommitted cycles (as it
+            // should), so only the last one is sure to be a committed recovery point.
+            let seeded = try #require(report.stats.initialReplicationCompletedAt.compactMap { $0 }.max())
+            let timerSealed = report.stats.cycles.filter { $0.kind == .delta && $0.sealedAt > seeded }
+            #expect(timerSealed.count == 3, "seed \(seed): \(report.stats.cycles)")
             let cycles = try #require(report.cycles)
-            #expect(cycles.count == 3 && cycles.committed == 3, "seed \(seed): \(cycles)")
+            #expect(cycles.committed >= 1 && cycles.committed == cycles.count, "seed \(seed): \(cycles)")
             #expect(cycles.rpoSeconds.max >= 0.3, "an RPO is at least the interval: \(cycles)")
             #expect(report.churnBytes > 0, "seed \(seed)")
             #expect(
