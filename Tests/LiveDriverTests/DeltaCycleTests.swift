@@ -97,7 +97,7 @@ struct DeltaResumeTests {
             let journal = dir.file("journal")
             let arguments = [
                 "live", "--target", ingress.url, "--threads", "4", "--generate", "48MiB", "--generate-path", image,
-                "--generate-data-share", "0.5", "--generate-seed", "41", "--cycles", "3", "--delta-every", "300ms",
+                "--generate-data-share", "0.5", "--generate-seed", "41", "--cycles", "5", "--delta-every", "300ms",
                 "--churn", "16MiB/s", "--chunk-size", "1MiB", "--journal", journal, "--out", dir.file("out"),
                 "--quiet",
             ]
