@@ -26,9 +26,9 @@ final class ChurnWriter: Sendable {
         self.seed = seed
     }
 
-    /// Writes until the task is cancelled; `recorded(disk, range)` after each write. Returns the bytes written.
+    /// Writes until the task is cancelled; `recorded(disk, range)` after each write.
     /// - Throws: ``LiveError/badSource(path:reason:)`` when a source cannot be opened or written.
-    func run(recorded: @Sendable (Int, Range<Int64>) async -> Void) async throws -> Int64 {
+    func run(recorded: @Sendable (Int, Range<Int64>) async -> Void) async throws {
         let descriptors = try paths.map { path -> Int32 in
             let fd = open(path, O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else { throw LiveError.badSource(path: path, reason: String(cString: strerror(errno))) }
@@ -39,15 +39,14 @@ final class ChurnWriter: Sendable {
         // Slots: whole writes that fit in each file; a file smaller than one write takes none.
         let slots = sizes.map { $0 / Int64(size) }
         let allSlots = slots.reduce(0, +)
-        guard allSlots > 0 else { return 0 }
+        guard allSlots > 0 else { return }
         var random = SplitMix64(seed: seed ^ 0x6368_7572_6e21)  // "churn!"
         var block = [UInt8](repeating: 0, count: size)
         let clock = ContinuousClock()
         let start = clock.now
         var written: Int64 = 0
         while !Task.isCancelled {
-            let elapsed = start.duration(to: clock.now)
-            let due = Int64(churn.bytesPerSecond * (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+            let due = Int64(churn.bytesPerSecond * (start.duration(to: clock.now) / .seconds(1)))
             while written < due, !Task.isCancelled {
                 var slot = Int64(random.next() % UInt64(allSlots))
                 var disk = 0
@@ -56,8 +55,8 @@ final class ChurnWriter: Sendable {
                     disk += 1
                 }
                 block.withUnsafeMutableBytes { bytes in
-                    for index in bytes.bindMemory(to: UInt64.self).indices {
-                        bytes.storeBytes(of: random.next(), toByteOffset: index * 8, as: UInt64.self)
+                    for offset in stride(from: 0, to: size, by: 8) {
+                        bytes.storeBytes(of: random.next(), toByteOffset: offset, as: UInt64.self)
                     }
                 }
                 let offset = slot * Int64(size)
@@ -72,6 +71,5 @@ final class ChurnWriter: Sendable {
             // Pace in steps of 10 ms (about 100 bursts a second); cancellation ends the sleep.
             try? await Task.sleep(for: .milliseconds(10))
         }
-        return written
     }
 }

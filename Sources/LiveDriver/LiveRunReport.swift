@@ -124,22 +124,18 @@ extension LiveUploader {
         return last >= start ? Double(last - start) / 1e9 : nil
     }
 
-    /// Delta cycles sealed after initial replication, judged as a simulated run judges them (SimDriver's
-    /// `cycleStats`): upload time = commit − seal; RPO just before the commit = upload time + interval. The cycle
-    /// sealed as initial replication completes (the changes made during it) is the first recovery point and is not
-    /// counted, as in simulated runs; a cycle still uncommitted at the end counts if its RPO so far is already
-    /// over the target.
+    /// The ``countedCycles()``, judged as a simulated run judges them (SimDriver's `cycleStats`): upload time =
+    /// commit − seal; RPO just before the commit = upload time + interval; a cycle still uncommitted at the end
+    /// counts if its RPO so far is already over the target.
     func cycleStats() -> CycleStats? {
         guard configuration.deltaCycles > 0 else { return nil }
-        let stats = core.stats
         let frequency = Double(configuration.deltaIntervalNanos) / 1e9
         let target = Double(configuration.targetRPONanos) / 1e9
-        let seeded = stats.initialReplicationCompletedAt.compactMap { $0 }.max() ?? .max
         let end = clock.now()
         var uploads: [Double] = []
         var rpos: [Double] = []
         var count = 0
-        for cycle in stats.cycles where cycle.kind == .delta && cycle.supersededBy == nil && cycle.sealedAt > seeded {
+        for cycle in countedCycles() {
             if let commit = cycle.committedAt {
                 let upload = Double(commit - cycle.sealedAt) / 1e9
                 uploads.append(upload)

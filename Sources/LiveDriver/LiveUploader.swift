@@ -152,7 +152,7 @@ public actor LiveUploader {
         let writer = ChurnWriter(churn: churn, sources: sources, seed: configuration.seed &+ UInt64(recordsAtStart))
         churnTask = Task { [weak self] in
             do {
-                _ = try await writer.run { [weak self] disk, range in
+                try await writer.run { [weak self] disk, range in
                     await self?.changesRecorded(disk: disk, range: range)
                 }
             } catch let error as LiveError {
@@ -214,7 +214,8 @@ public actor LiveUploader {
         guard !isDone else { return }
         if timer == .backoff { metrics.pauseEnded(at: clock.elapsedNanos()) }
         if timer == .cycle && finalCycle != nil { return }  // the last cycle is sealed; no more recovery points
-        let last = timer == .cycle && configuration.deltaCycles > 0 && timerSealedCycles + 1 >= configuration.deltaCycles
+        let last =
+            timer == .cycle && configuration.deltaCycles > 0 && timerSealedCycles + 1 >= configuration.deltaCycles
         if last {
             // The run's last cycle: stop the writer first, so that everything it wrote is in this cycle or an
             // earlier one and the blobs end equal to the sources.
@@ -241,25 +242,30 @@ public actor LiveUploader {
         apply(core.changesRecorded(disk: disk, range: range, now: clock.now()))
     }
 
+    /// Called after every acknowledged chunk: the cycle figures are worked out only in a run that has cycles.
     func reportProgress() {
         let stats = core.stats
-        let initial = coreConfiguration.usedExtents.reduce(Int64(0)) { $0 + $1.totalBytes }
-        let sealed = stats.cycles.reduce(Int64(0)) { $0 + ($1.supersededBy == nil ? $1.bytes : 0) }
+        var total = coreConfiguration.usedExtents.reduce(Int64(0)) { $0 + $1.totalBytes }
+        var committed = 0
+        if configuration.deltaCycles > 0 {
+            total += stats.cycles.reduce(Int64(0)) { $0 + ($1.supersededBy == nil ? $1.bytes : 0) }
+            committed = countedCycles().filter { $0.committedAt != nil }.count
+        }
         onProgress(
             LiveProgress(
-                bytesAcknowledged: stats.bytesAcknowledged, bytesTotal: Swift.max(initial + sealed, stats.bytesAcknowledged),
+                bytesAcknowledged: stats.bytesAcknowledged, bytesTotal: Swift.max(total, stats.bytesAcknowledged),
                 bytesThisRun: stats.bytesAcknowledged - acknowledgedBeforeResume,
                 elapsedSeconds: clock.elapsedSeconds(), retries: stats.retries,
-                cyclesCommitted: deltaCyclesCommitted, cyclesPlanned: configuration.deltaCycles))
+                cyclesCommitted: committed, cyclesPlanned: configuration.deltaCycles))
     }
 
-    /// Delta cycles committed after the one sealed as initial replication completed, counted as `result.json`
-    /// counts them (see ``cycleStats()``).
-    var deltaCyclesCommitted: Int {
-        let seeded = core.stats.initialReplicationCompletedAt.compactMap { $0 }.max() ?? .max
-        return core.stats.cycles.filter {
-            $0.kind == .delta && $0.supersededBy == nil && $0.sealedAt > seeded && $0.committedAt != nil
-        }.count
+    /// The cycles a run's figures count (progress and `result.json` alike): delta cycles sealed after the one sealed
+    /// as initial replication completed (the first recovery point, not counted, as in simulated runs), and not
+    /// superseded by a resync.
+    func countedCycles() -> [UploadCoreStats.Cycle] {
+        let stats = core.stats
+        let seeded = stats.initialReplicationCompletedAt.compactMap { $0 }.max() ?? .max
+        return stats.cycles.filter { $0.kind == .delta && $0.supersededBy == nil && $0.sealedAt > seeded }
     }
 }
 

@@ -78,7 +78,9 @@ struct Live: ParsableCommand {
     @Option(help: "Target RPO the cycles are judged against in result.json.")
     var targetRpo = "15min"
 
-    @Option(help: "Write into the generated image at this rate while it replicates (e.g. 20MiB/s; needs --generate and --cycles).")
+    @Option(
+        help: "Write into the generated image at this rate while it replicates (e.g. 20MiB/s; needs --generate, --cycles)."
+    )
     var churn: String?
 
     @Option(help: "Bytes per churn write (multiple of 512).")
@@ -219,7 +221,8 @@ struct Live: ParsableCommand {
             print(
                 "delta cycles: \(cycles.committed) committed of \(cycles.count), every \(deltaEvery); upload time "
                     + "p50 \(format(cycles.uploadSeconds.p50)) s, max \(format(cycles.uploadSeconds.max)) s; RPO max "
-                    + "\(format(cycles.rpoSeconds.max)) s (target \(targetRpo)); churn written \(report.churnBytes) bytes")
+                    + "\(format(cycles.rpoSeconds.max)) s (target \(targetRpo)); "
+                    + "churn written \(report.churnBytes) bytes")
         }
         print(
             "bytes re-sent: \(report.bytesResent) (after failures \(report.stats.bytesResentAfterFailure), "

@@ -16,11 +16,10 @@ struct DeltaCycleTests {
             let image = dir.file("image.img")
             let size: Int64 = 32 << 20
             try TestImage.generate(path: image, size: size, seed: seed, dataShare: 0.5)
-            let uploader = try LiveUploader(
-                configuration: LiveConfiguration(
-                    target: try LiveTarget(url: ingress.url), sources: [image], threads: 4, chunkBytes: 1 << 20,
-                    seed: seed, deltaCycles: 3, deltaIntervalNanos: 300_000_000, targetRPONanos: 5_000_000_000,
-                    churn: LiveChurn(bytesPerSecond: 8 * 1_048_576, writeBytes: 64 << 10)))
+            let uploader = try makeUploader(
+                ingress, sources: [image], threads: 4, chunkBytes: 1 << 20, seed: seed, deltaCycles: 3,
+                deltaIntervalNanos: 300_000_000, targetRPONanos: 5_000_000_000,
+                churn: LiveChurn(bytesPerSecond: 8 * 1_048_576, writeBytes: 64 << 10))
             let report = try await uploader.run()
             #expect(try ingress.blobDigest(size: size) == fileDigest(image, paddedTo: size), "seed \(seed)")
             // Three cycles sealed by the timer after initial replication. On a loaded machine the writer can pile up
@@ -55,11 +54,9 @@ struct DeltaCycleTests {
             let image = dir.file("image.img")
             let size: Int64 = 1 << 20
             try TestImage.generate(path: image, size: size, seed: seed, dataShare: 1)
-            let uploader = try LiveUploader(
-                configuration: LiveConfiguration(
-                    target: try LiveTarget(url: ingress.url), sources: [image], threads: 8, chunkBytes: 64 << 10,
-                    seed: seed, deltaCycles: 8, deltaIntervalNanos: 100_000_000,
-                    churn: LiveChurn(bytesPerSecond: 2 * 1_048_576, writeBytes: 64 << 10)))
+            let uploader = try makeUploader(
+                ingress, sources: [image], threads: 8, chunkBytes: 64 << 10, seed: seed, deltaCycles: 8,
+                deltaIntervalNanos: 100_000_000, churn: LiveChurn(bytesPerSecond: 2 * 1_048_576, writeBytes: 64 << 10))
             let report = try await uploader.run()
             #expect(try ingress.blobDigest(size: size) == fileDigest(image, paddedTo: size), "seed \(seed)")
             #expect(report.churnBytes > 0)
@@ -71,10 +68,8 @@ struct DeltaCycleTests {
         try await withIngress { ingress, dir in
             let image = dir.file("image.img")
             try TestImage.generate(path: image, size: 8 << 20, seed: 2, dataShare: 1)
-            let uploader = try LiveUploader(
-                configuration: LiveConfiguration(
-                    target: try LiveTarget(url: ingress.url), sources: [image], threads: 2,
-                    deltaCycles: 2, deltaIntervalNanos: 100_000_000))
+            let uploader = try makeUploader(
+                ingress, sources: [image], threads: 2, deltaCycles: 2, deltaIntervalNanos: 100_000_000)
             let report = try await uploader.run()
             let cycles = try #require(report.cycles)
             #expect(cycles.committed == 2, "\(cycles)")

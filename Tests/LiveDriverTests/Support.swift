@@ -157,12 +157,16 @@ func runReplsimAsync(_ arguments: [String]) async throws -> Finished {
 /// An uploader for `sources` against `ingress`.
 func makeUploader(
     _ ingress: IngressHandle, sources: [String], threads: Int, chunkBytes: Int64 = 4 << 20,
-    journal: String? = nil, compression: Int? = nil, checksum: ChunkChecksum = .crc64
+    journal: String? = nil, compression: Int? = nil, checksum: ChunkChecksum = .crc64, seed: UInt64 = 0,
+    deltaCycles: Int = 0, deltaIntervalNanos: Int64 = 30_000_000_000, targetRPONanos: Int64 = 900_000_000_000,
+    churn: LiveChurn? = nil
 ) throws -> LiveUploader {
     try LiveUploader(
         configuration: LiveConfiguration(
             target: try LiveTarget(url: ingress.url), sources: sources, threads: threads, chunkBytes: chunkBytes,
-            compressionLevel: compression, checksum: checksum, journalDirectory: journal))
+            compressionLevel: compression, checksum: checksum, journalDirectory: journal, seed: seed,
+            deltaCycles: deltaCycles, deltaIntervalNanos: deltaIntervalNanos, targetRPONanos: targetRPONanos,
+            churn: churn))
 }
 
 /// Starts `replsim live` with `arguments` (output discarded), waits until its journal in `journal` holds `count`

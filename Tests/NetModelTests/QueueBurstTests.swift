@@ -190,9 +190,13 @@ import Testing
                 let seconds = window.send(packets: packets, on: path)
                 let linkSeconds = packets * path.rttSeconds / path.bdpPackets
                 #expect(
-                    window.lastSendSteps < QueueBurstWindow.maxCubicSteps && seconds >= linkSeconds * (1 - 1e-9) && window.windowPackets >= 0.99
+                    window.lastSendSteps < QueueBurstWindow.maxCubicSteps && seconds >= linkSeconds * (1 - 1e-9)
+                        && window.windowPackets >= 0.99
                         && window.windowPackets <= max(bdp + path.queuePackets, path.windowPackets) * (1 + 1e-9),
-                    "case \(case_) chunk \(chunk): \(window.lastSendSteps) steps, \(seconds) s for \(packets) packets, window \(window.windowPackets), \(path); reproduce with seed \(seed)")
+                    """
+                    case \(case_) chunk \(chunk): \(window.lastSendSteps) steps, \(seconds) s for \(packets) packets, \
+                    window \(window.windowPackets), \(path); reproduce with seed \(seed)
+                    """)
             }
         }
     }
