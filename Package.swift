@@ -39,7 +39,10 @@ targets += [
 
 // MARK: - Scenario: YAML scenarios, validation with file/line/key errors, sweep expansion
 targets += [
-    .target(name: "Scenario", dependencies: [.product(name: "Yams", package: "Yams")]),
+    .target(name: "Scenario", dependencies: [
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "Crypto", package: "swift-crypto"),  // SHA-256 fingerprints of sweeps (sharded runs)
+    ]),
     .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
 ]
 

@@ -35,6 +35,10 @@ public enum HTMLReport {
                 #"<section><h2>What limited run \#(HTML.escape(chosen.id))</h2>"#
                     + TextTable.bottlenecks(chosen, analysis: analysis).html(cls: "data narrow") + "</section>")
         }
+        if let bands = TextTable.bands(file) {
+            parts.append(
+                #"<section><h2>Uncertainty over seeds</h2><div class="scroll">"# + bands.html() + "</div></section>")
+        }
         parts.append(
             #"<section><h2>All runs</h2><div class="scroll">"# + TextTable.runs(analysis).html() + "</div></section>")
         parts.append(

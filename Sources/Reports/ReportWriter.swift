@@ -14,11 +14,15 @@ public enum ReportWriter {
 
     /// Encodes `file` as `result.json` bytes: pretty-printed, keys sorted, a trailing newline.
     /// - Throws: ``ReportError/notEncodable(_:)`` for non-finite numbers (NaN, ±∞), naming the field.
-    public static func encode(_ file: ResultFile) throws(ReportError) -> Data {
+    public static func encode(_ file: ResultFile) throws(ReportError) -> Data { try encodeJSON(file) }
+
+    /// The JSON conventions of every file replsim writes for machines (`result.json`, shard parts): pretty-printed,
+    /// keys sorted, slashes unescaped, a trailing newline.
+    static func encodeJSON(_ value: some Encodable) throws(ReportError) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         do {
-            var data = try encoder.encode(file)
+            var data = try encoder.encode(value)
             data.append(0x0A)
             return data
         } catch let EncodingError.invalidValue(value, context) {
@@ -33,20 +37,22 @@ public enum ReportWriter {
     ///   ``ReportError/unsupportedSchema(source:version:)``, or ``ReportError/duplicateRunID(source:id:)``.
     public static func decode(_ data: Data, source: String) throws(ReportError) -> ResultFile {
         struct Version: Decodable { var schemaVersion: Int }
-        let decoder = JSONDecoder()
+        let version = try decodeJSON(Version.self, from: data, source: source).schemaVersion
+        guard version <= ResultFile.currentSchemaVersion, version >= 1 else {
+            throw ReportError.unsupportedSchema(source: source, version: version)
+        }
+        let file = try decodeJSON(ResultFile.self, from: data, source: source)
+        var seen = Set<String>()
+        for run in file.runs where !seen.insert(run.id).inserted {
+            throw ReportError.duplicateRunID(source: source, id: run.id)
+        }
+        return file
+    }
+
+    /// Decodes JSON bytes; errors name `source` and the field path.
+    static func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data, source: String) throws(ReportError) -> T {
         do {
-            let version = try decoder.decode(Version.self, from: data).schemaVersion
-            guard version <= ResultFile.currentSchemaVersion, version >= 1 else {
-                throw ReportError.unsupportedSchema(source: source, version: version)
-            }
-            let file = try decoder.decode(ResultFile.self, from: data)
-            var seen = Set<String>()
-            for run in file.runs where !seen.insert(run.id).inserted {
-                throw ReportError.duplicateRunID(source: source, id: run.id)
-            }
-            return file
-        } catch let error as ReportError {
-            throw error
+            return try JSONDecoder().decode(type, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
             throw .badInput(source: source, reason: "missing field \(path(context.codingPath + [key]))")
         } catch let DecodingError.typeMismatch(type, context) {
@@ -65,25 +71,14 @@ public enum ReportWriter {
     /// - Throws: ``ReportError`` for an unencodable file or an I/O failure (naming the path).
     public static func write(_ file: ResultFile, to dir: URL) throws(ReportError) {
         let json = try encode(file)
-        do {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        } catch {
-            throw .io(path: dir.path, reason: error.localizedDescription)
-        }
+        try createDirectory(dir)
         let outputs: [(String, Data)] = [
             (resultFileName, json),
             (csvFileName, Data(CSVReport.render(file).utf8)),
             (markdownFileName, Data(MarkdownReport.render(file).utf8)),
             (htmlFileName, Data(HTMLReport.render(file).utf8)),
         ]
-        for (name, data) in outputs {
-            let url = dir.appendingPathComponent(name)
-            do {
-                try data.write(to: url, options: .atomic)
-            } catch {
-                throw .io(path: url.path, reason: error.localizedDescription)
-            }
-        }
+        for (name, data) in outputs { try write(data, to: dir.appendingPathComponent(name)) }
     }
 
     /// Reads a result: `path` is a result folder (its `result.json` is read) or a JSON file.
@@ -94,13 +89,34 @@ public enum ReportWriter {
             throw .io(path: path.path, reason: "no such file or folder")
         }
         let url = isDirectory.boolValue ? path.appendingPathComponent(resultFileName) : path
-        let data: Data
+        return try decode(read(url), source: url.path)
+    }
+
+    /// The bytes of `url`; an I/O failure names the path.
+    static func read(_ url: URL) throws(ReportError) -> Data {
         do {
-            data = try Data(contentsOf: url)
+            return try Data(contentsOf: url)
         } catch {
             throw .io(path: url.path, reason: error.localizedDescription)
         }
-        return try decode(data, source: url.path)
+    }
+
+    /// Writes `data` to `url` atomically; an I/O failure names the path.
+    static func write(_ data: Data, to url: URL) throws(ReportError) {
+        do {
+            try data.write(to: url, options: .atomic)
+        } catch {
+            throw .io(path: url.path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Creates `dir` and its parents if missing; an I/O failure names the path.
+    static func createDirectory(_ dir: URL) throws(ReportError) {
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        } catch {
+            throw .io(path: dir.path, reason: error.localizedDescription)
+        }
     }
 
     /// `replsim report DIR`: reads `DIR/result.json` (or a JSON file) and writes the four files next to it.

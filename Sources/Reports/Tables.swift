@@ -55,6 +55,31 @@ struct TextTable {
             rows: rows, numeric: [1, 2, 3, 4, 5])
     }
 
+    /// One row per uncertainty band (p5 / p50 / p95 over seeds); nil when the file has no bands.
+    /// - Complexity: O(bands).
+    static func bands(_ file: ResultFile) -> TextTable? {
+        guard let bands = file.bands, !bands.isEmpty else { return nil }
+        let hasIR = bands.contains { $0.initialReplicationSeconds != nil }
+        let hasRPO = bands.contains { $0.shareWithinTargetRPO != nil }
+        func triple(_ band: Band?, _ format: (Double) -> String) -> String {
+            guard let band else { return "n/a" }
+            return [band.p5, band.p50, band.p95].map(format).joined(separator: " / ")
+        }
+        var headers = ["point", "seeds", "throughput p5 / p50 / p95"]
+        if hasIR { headers.append("initial replication p5 / p50 / p95") }
+        if hasRPO { headers.append("within target RPO p5 / p50 / p95") }
+        let rows = bands.map { band -> [String] in
+            var row = [
+                band.id, String(band.seeds.count),
+                triple(band.throughputBitsPerSecond) { Format.bitsPerSecond($0) },
+            ]
+            if hasIR { row.append(triple(band.initialReplicationSeconds) { Format.seconds($0) }) }
+            if hasRPO { row.append(triple(band.shareWithinTargetRPO) { Format.percent($0) }) }
+            return row
+        }
+        return TextTable(headers: headers, rows: rows, numeric: Set(1..<headers.count))
+    }
+
     /// The chosen run's bottleneck shares, largest first (ties by name).
     static func bottlenecks(_ run: RunResult, analysis: ReportAnalysis) -> TextTable {
         let shares = run.bottleneckShares.sorted { ($1.value, $0.key) < ($0.value, $1.key) }

@@ -31,8 +31,12 @@ public struct ResultFile: Codable, Sendable, Equatable {
     /// Capacities of the resources a bottleneck can name, so that reports can say "the 60 MiB/s page-blob cap".
     /// Optional; in scenario order.
     public var limits: [ResourceLimit]?
-    /// The runs, in sweep order (the order the scenario's axes expand to).
-    public var runs: [RunResult]
+    /// The runs, in sweep order (the order the scenario's axes expand to). Setting them recomputes ``bands``.
+    public var runs: [RunResult] { didSet { bands = UncertaintyBand.bands(of: runs) } }
+    /// Uncertainty bands (p5/p50/p95 over seeds) per point, when the runs have a `seed` axis; absent otherwise.
+    /// Always derived from ``runs`` (by `init` and by setting `runs`), never set on its own, so every writer of
+    /// the same runs (one machine, or `replsim merge` of shards) writes the same bands.
+    public private(set) var bands: [UncertaintyBand]?
 
     public init(
         schemaVersion: Int = ResultFile.currentSchemaVersion,
@@ -56,6 +60,14 @@ public struct ResultFile: Codable, Sendable, Equatable {
         self.referenceRunID = referenceRunID
         self.limits = limits
         self.runs = runs
+        self.bands = UncertaintyBand.bands(of: runs)
+    }
+
+    /// Everything but the runs (and what derives from them): what every shard of one job has in common.
+    public var header: ResultFile {
+        var header = self
+        header.runs = []
+        return header
     }
 }
 

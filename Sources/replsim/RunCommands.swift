@@ -19,8 +19,9 @@ struct OutputOptions: ParsableArguments {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     }
 
-    /// Simulates every point of `scenario` and writes the report folder.
-    func simulateAndReport(_ scenario: Scenario, seed: UInt64?) throws {
+    /// Simulates every point of `scenario` and writes the report folder (with `shard`: its slice, as a part).
+    func simulateAndReport(_ scenario: Scenario, seed: UInt64?, shard: Shard? = nil) throws {
+        if let shard { return try simulatePart(scenario, seed: seed, shard: shard) }
         let result = try Simulate.run(scenario, seed: seed, jobs: defaultJobs(jobs), quiet: quiet)
         let dir = Simulate.outputDirectory(out, scenario: scenario.document.name)
         try Simulate.write(result, to: dir)
@@ -42,11 +43,14 @@ struct Run: ParsableCommand {
 
     @OptionGroup var capture: PcapOptions
 
+    @OptionGroup var scale: ScaleOptions
+
     func run() throws {
         try exitOnBadInput {
-            let scenario = try Simulate.load(file, seed: seed)
+            try scale.checkCompatible(with: capture)
+            let scenario = try Simulate.load(file, seed: seed, seeds: scale.seeds)
             if capture.pcap != nil { return try capture.simulateAndExport(scenario, seed: seed, output: output) }
-            try output.simulateAndReport(scenario, seed: seed)
+            try output.simulateAndReport(scenario, seed: seed, shard: scale.shard)
         }
     }
 }
@@ -71,6 +75,8 @@ struct Sweep: ParsableCommand {
 
     @OptionGroup var capture: PcapOptions
 
+    @OptionGroup var scale: ScaleOptions
+
     func validate() throws {
         for (name, text) in [("--threads", threads), ("--vms", vms)] {
             if let text, SweepAxis.values(from: text) == nil {
@@ -84,9 +90,10 @@ struct Sweep: ParsableCommand {
             var overrides: [SweepOverride] = []
             if let threads { overrides.append(SweepOverride(key: "threadsPerVM", values: SweepAxis.values(from: threads)!)) }
             if let vms { overrides.append(SweepOverride(key: "vms", values: SweepAxis.values(from: vms)!)) }
-            let scenario = try Simulate.load(file, overrides: overrides, seed: seed)
+            try scale.checkCompatible(with: capture)
+            let scenario = try Simulate.load(file, overrides: overrides, seed: seed, seeds: scale.seeds)
             if capture.pcap != nil { return try capture.simulateAndExport(scenario, seed: seed, output: output) }
-            try output.simulateAndReport(scenario, seed: seed)
+            try output.simulateAndReport(scenario, seed: seed, shard: scale.shard)
         }
     }
 }

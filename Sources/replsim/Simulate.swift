@@ -10,21 +10,52 @@ enum Simulate {
     static let tool = "replsim \(ReplSim.configuration.version)"
 
     /// Loads a scenario; a malformed one is reported with file:line:column errors and exit code 2.
-    static func load(_ path: String, overrides: [SweepOverride] = [], seed: UInt64? = nil) throws -> Scenario {
-        do {
-            var scenario = try ScenarioLoader.load(path: path, sweepOverrides: overrides)
-            if let seed { scenario.document.seed = seed }
-            return scenario
-        } catch {
-            throw BadInput(message: error.description)
+    ///
+    /// With `seeds` > 1, every point runs with the seeds ROOT, ROOT+1, …, ROOT+seeds−1 (ROOT: `seed`, else the
+    /// scenario's): a `seed` sweep axis appended after the others, so the seed varies fastest and run ids end in
+    /// `,seed=N`. With one seed nothing is added, and results are those of a run without `--seeds`.
+    static func load(_ path: String, overrides: [SweepOverride] = [], seed: UInt64? = nil, seeds: Int = 1) throws
+        -> Scenario
+    {
+        func loaded(_ overrides: [SweepOverride]) throws -> Scenario {
+            do {
+                return try ScenarioLoader.load(path: path, sweepOverrides: overrides)
+            } catch {
+                throw BadInput(message: error.description)
+            }
         }
+        var scenario = try loaded(overrides)
+        if let seed { scenario.document.seed = seed }
+        guard seeds > 1 else { return scenario }
+        let root = scenario.document.seed
+        if let axis = scenario.sweepAxes.first(where: { $0.keyPath == UncertaintyBand.seedKey }) {
+            throw BadInput(message: "--seeds: \(path) already sweeps '\(axis.key)'; use one or the other")
+        }
+        let values = (0..<UInt64(seeds)).map { String(root &+ $0) }
+        scenario = try loaded(overrides + [SweepOverride(key: UncertaintyBand.seedKey, values: values)])
+        scenario.document.seed = root
+        return scenario
     }
 
-    static func run(_ scenario: Scenario, seed: UInt64?, jobs: Int, quiet: Bool) throws -> ResultFile {
+    /// The runs of `scenario`, in sweep order, each with `seed` as its seed unless it sweeps the seed itself.
+    static func points(_ scenario: Scenario, seed: UInt64?) -> [SweepPoint] {
         var points = scenario.expandSweep()
-        if let seed { for index in points.indices { points[index].document.seed = seed } }
-        let progress = ProgressReporter(total: points.count, label: scenario.document.name, quiet: quiet)
-        let runs = try parallelMap(points, jobs: jobs) { point -> RunResult in
+        guard let seed else { return points }
+        for index in points.indices where !points[index].assignments.contains(where: { $0.key == UncertaintyBand.seedKey }) {
+            points[index].document.seed = seed
+        }
+        return points
+    }
+
+    /// Simulates the points of `scenario` at positions `units` (all by default) and returns the result file with
+    /// those runs; the header (reference run included) is that of the whole scenario.
+    static func run(_ scenario: Scenario, seed: UInt64?, jobs: Int, quiet: Bool, units: [Int]? = nil) throws
+        -> ResultFile
+    {
+        let points = points(scenario, seed: seed)
+        let selected = units.map { $0.map { points[$0] } } ?? points
+        let progress = ProgressReporter(total: selected.count, label: scenario.document.name, quiet: quiet)
+        let runs = try parallelMap(selected, jobs: jobs) { point -> RunResult in
             let result = try SimDriver.run(point.document, id: point.id, parameters: parameters(of: point))
             progress.completed(
                 "\(point.id): \(String(format: "%.3f", result.throughputBitsPerSecond / 1e9)) Gbps, "
