@@ -15,6 +15,14 @@ public enum LiveError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The retry policy gave up.
     case gaveUp(consecutiveFailures: Int, last: String)
 
+    /// Whether the command line or its files are at fault (exit code 2), not the storage or the path to it (1).
+    public var isBadInput: Bool {
+        switch self {
+        case .badSource, .badTarget, .badJournal, .journalMismatch, .badSetting: return true
+        case .rejected, .gaveUp: return false
+        }
+    }
+
     public var description: String {
         switch self {
         case .badSource(let path, let reason): return "source \(path): \(reason)"
@@ -24,7 +32,8 @@ public enum LiveError: Error, Equatable, Sendable, CustomStringConvertible {
         case .badSetting(let text): return text
         case .rejected(let request, let status, let code):
             return "storage rejected \(request): HTTP \(status)\(code.map { " \($0)" } ?? "")"
-        case .gaveUp(let failures, let last): return "gave up after \(failures) consecutive failures (last: \(last))"
+        case .gaveUp(let failures, let last):
+            return "gave up after \(failures) failures in a row (the retry policy's limit); last: \(last)"
         }
     }
 }

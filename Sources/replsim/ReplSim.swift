@@ -15,19 +15,20 @@ struct ReplSim: ParsableCommand {
         ]
     )
 
-    /// As `ParsableCommand.main()`, except that a usage error (an unknown option, a missing argument, a value
-    /// that does not parse, a failed `validate()`) exits 2 like every other bad input, not argument-parser's 64 (EX_USAGE): scripts and
-    /// CI read 0 = fine, 1 = regression (`check`), 2 = bad input. `--help` and `--version` still exit 0.
+    /// As `ParsableCommand.main()`, except for the exit codes, decided here and nowhere else: scripts and CI read
+    /// 0 = fine, 1 = a run that failed or found a regression (a command says so by throwing `ExitCode(1)`), 2 = bad
+    /// input. A usage error (an unknown option, a missing argument, a value that does not parse, a failed
+    /// `validate()`) exits 2, not argument-parser's 64 (EX_USAGE), and so does every other error a command throws
+    /// (a file that cannot be read or parsed, a folder that cannot be written, an address that cannot be bound).
+    /// `--help` and `--version` still exit 0.
     static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
+            if error is ExitCode || exitCode(for: error) == .success { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
         }
     }
 }

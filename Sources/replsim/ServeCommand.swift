@@ -53,6 +53,7 @@ struct Serve: ParsableCommand {
         Task {
             do {
                 try await server.run { endpoint in
+                    outcome.listening()
                     // Unbuffered, so a parent reading the pipe sees the port at once.
                     let text =
                         "replsim serve: listening on \(endpoint.blobEndpoint) account=\(endpoint.account)\n"
@@ -65,7 +66,10 @@ struct Serve: ParsableCommand {
             done.signal()
         }
         done.wait()
-        if let error = outcome.error { throw error }
+        guard let error = outcome.error else { return }
+        guard outcome.wasListening else { throw error }  // could not start: bad address, data folder or profile
+        FileHandle.standardError.write(Data("error: the server stopped: \(error)\n".utf8))
+        throw ExitCode(1)
     }
 }
 
@@ -73,6 +77,9 @@ struct Serve: ParsableCommand {
 final class ServeOutcome: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: Error?
+    private var ready = false
     func record(_ error: Error) { lock.withLock { stored = error } }
+    func listening() { lock.withLock { ready = true } }
     var error: Error? { lock.withLock { stored } }
+    var wasListening: Bool { lock.withLock { ready } }
 }

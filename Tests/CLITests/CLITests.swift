@@ -102,8 +102,9 @@ struct ProcessResult {
     var stderr: String
 }
 
-/// Runs the replsim binary that sits next to the test bundle, from the package root.
-func replsim(_ arguments: [String]) throws -> ProcessResult {
+/// Runs the replsim binary that sits next to the test bundle, from the package root; a process still running after
+/// `deadlineSeconds` is killed (its status is then SIGKILL's, which no test expects).
+func replsim(_ arguments: [String], deadlineSeconds: Double = 900) throws -> ProcessResult {
     let process = Process()
     process.executableURL = Paths.binary
     process.arguments = arguments
@@ -113,6 +114,9 @@ func replsim(_ arguments: [String]) throws -> ProcessResult {
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    let watchdog = DispatchWorkItem { kill(process.processIdentifier, SIGKILL) }
+    DispatchQueue.global().asyncAfter(deadline: .now() + deadlineSeconds, execute: watchdog)
+    defer { watchdog.cancel() }
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
