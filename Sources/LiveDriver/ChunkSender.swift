@@ -18,7 +18,8 @@ public enum ChunkChecksum: String, Sendable, CaseIterable {
 /// What happened to one Put Page, as the driver reports it to the core.
 enum ChunkOutcome: Sendable {
     case succeeded
-    case failed(ChunkFailure)
+    /// A failure the core retries; `cause` says what happened, for the progress line and the final error.
+    case failed(ChunkFailure, cause: String)
     /// A refusal retrying cannot fix, or the source could not be read: the run stops.
     case fatal(LiveError)
 }
@@ -36,7 +37,8 @@ enum ChunkSender {
     /// Sends `request` as a Put Page (`x-ms-page-write: update`, `x-ms-range`) of blob `blob`.
     ///
     /// Responses map to core events: 201 → succeeded; 503 (and 429) → throttled with Retry-After; 500 and other
-    /// 5xx → serverError; a connection error → connectionReset; a deadline → timedOut; any other status is fatal.
+    /// 5xx → serverError; a connection error (also one to connect) → connectionReset; a deadline → timedOut; any
+    /// other status is fatal. Each failure carries its cause: the server's status and error code, or the error.
     /// - Complexity: O(length) for the read, the checksum and, if asked, compression.
     static func send(
         _ request: ChunkRequest,
@@ -87,9 +89,9 @@ enum ChunkSender {
             let reply = try await connection.send(.PUT, blob, query: [("comp", "page")], headers: headers, body: buffer)
             return (outcome(of: reply, request: "Put Page \(blob) \(request.offset)+\(request.length)"), facts)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            return (.failed(.timedOut), facts)
+            return (.failed(.timedOut, cause: "no answer to Put Page \(blob) within \(connection.timeout.nanoseconds / 1_000_000_000) s"), facts)
         } catch {
-            return (.failed(.connectionReset), facts)
+            return (.failed(.connectionReset, cause: connection.describe(error)), facts)
         }
     }
 
@@ -100,9 +102,9 @@ enum ChunkSender {
             return .succeeded
         case 503, 429:
             let seconds = reply.headers.first(name: "retry-after").flatMap { Double($0) }
-            return .failed(.throttled(retryAfterNanos: seconds.map { Int64($0 * 1e9) }))
+            return .failed(.throttled(retryAfterNanos: seconds.map { Int64($0 * 1e9) }), cause: reply.answer(to: request))
         case 500...599:
-            return .failed(.serverError(status: reply.status))
+            return .failed(.serverError(status: reply.status), cause: reply.answer(to: request))
         default:
             return .fatal(.rejected(request: request, status: reply.status, errorCode: reply.errorCode))
         }

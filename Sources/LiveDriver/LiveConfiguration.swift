@@ -19,8 +19,9 @@ public struct LiveConfiguration: Sendable {
     public var journalDirectory: String?
     /// Container holding the blobs (created if missing).
     public var container: String
-    /// What the core does after failures. The default retries fast (100 ms doubling to 5 s, 10 % jitter, never
-    /// gives up), suited to loopback tests; `.asrOutageSchedule` waits minutes as ASR does (DOMAIN.md §1.3).
+    /// What the core does after failures (also before the first chunk, for Create Container and Put Blob). The
+    /// default retries fast (100 ms doubling to 5 s, 10 % jitter) and gives up after 10 failures in a row, about
+    /// 20 s of a dead endpoint; `.asrOutageSchedule` waits minutes and never gives up, as ASR does.
     public var retryPolicy: RetryPolicy
     /// Per-request deadline, seconds.
     public var requestTimeoutSeconds: Int64
@@ -38,8 +39,12 @@ public struct LiveConfiguration: Sendable {
     public var churn: LiveChurn?
 
     /// The fast retry policy used by default (see ``retryPolicy``).
-    public static let fastRetry = RetryPolicy.exponential(
-        base: 100_000_000, cap: 5_000_000_000, multiplier: 2, jitter: 0.1, maxAttempts: nil)
+    public static let fastRetry = fastRetry(giveUpAfter: 10)
+
+    /// 100 ms doubling to 5 s, ±10 % jitter, giving up after `failures` failures in a row (`nil`: never).
+    public static func fastRetry(giveUpAfter failures: Int?) -> RetryPolicy {
+        .exponential(base: 100_000_000, cap: 5_000_000_000, multiplier: 2, jitter: 0.1, maxAttempts: failures)
+    }
 
     public init(
         target: LiveTarget,

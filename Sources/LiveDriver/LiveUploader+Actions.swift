@@ -37,7 +37,7 @@ extension LiveUploader {
                 journalSync()
                 finish(nil)
             case .replicationFailed(let failures, let last):
-                finish(.gaveUp(consecutiveFailures: failures, last: "\(last)"))
+                finish(.gaveUp(consecutiveFailures: failures, last: lastFailure ?? "\(last)"))
             }
         }
     }

@@ -17,6 +17,12 @@ public struct LiveProgress: Sendable {
     /// Delta cycles committed after initial replication, and how many the run makes (0: initial replication only).
     public var cyclesCommitted: Int = 0
     public var cyclesPlanned: Int = 0
+    /// Failures in a row the retry policy has counted (0 once a request succeeds again), the count at which it gives
+    /// up (`nil`: never), and what the last failure was (the server's answer or the connection error; `nil` once a
+    /// request succeeded after it).
+    public var failuresInARow: Int = 0
+    public var giveUpAfter: Int?
+    public var lastFailure: String?
 }
 
 /// The live shell around ``UploadCore``: real clock, real timers, one real connection per upload thread.
@@ -53,6 +59,8 @@ public actor LiveUploader {
     /// Journal records found at the start (0 for a fresh run): a resumed writer's stream starts from a new seed,
     /// so it does not replay the writes the killed process made.
     var recordsAtStart = 0
+    /// What the last failure was, until a chunk is acknowledged again (progress line, give-up error).
+    var lastFailure: String?
     /// Cycles the cycle timer sealed so far, and the number of the last one the run makes (set when sealed).
     var timerSealedCycles = 0
     var finalCycle: Int?
@@ -101,7 +109,11 @@ public actor LiveUploader {
         do {
             try await BlobPreparation.prepare(
                 connection: connections[0], container: configuration.container,
-                diskBytes: sources.map(\.blobBytes), resuming: !records.isEmpty)
+                diskBytes: sources.map(\.blobBytes), resuming: !records.isEmpty,
+                retryPolicy: configuration.retryPolicy, seed: configuration.seed
+            ) { [weak self] failures, cause in
+                await self?.preparationFailed(failures: failures, cause: cause)
+            }
             if !records.isEmpty {
                 do {
                     core = try UploadCore(configuration: coreConfiguration, recoveringFrom: records)
@@ -201,10 +213,13 @@ public actor LiveUploader {
         case .succeeded:
             metrics.acknowledged(bytes: request.length, at: elapsed)
             apply(core.chunkSucceeded(request.id, now: clock.now()))
+            if core.failuresInARow == 0 { lastFailure = nil }
             reportProgress()
-        case .failed(let reason):
+        case .failed(let reason, let cause):
             metrics.failed(reason, at: elapsed)
+            lastFailure = cause
             apply(core.chunkFailed(request.id, reason: reason, now: clock.now()))
+            if !isDone { reportProgress() }
         case .fatal(let error):
             finish(error)
         }
@@ -256,7 +271,19 @@ public actor LiveUploader {
                 bytesAcknowledged: stats.bytesAcknowledged, bytesTotal: Swift.max(total, stats.bytesAcknowledged),
                 bytesThisRun: stats.bytesAcknowledged - acknowledgedBeforeResume,
                 elapsedSeconds: clock.elapsedSeconds(), retries: stats.retries,
-                cyclesCommitted: committed, cyclesPlanned: configuration.deltaCycles))
+                cyclesCommitted: committed, cyclesPlanned: configuration.deltaCycles,
+                failuresInARow: core.failuresInARow, giveUpAfter: configuration.retryPolicy.maxAttempts,
+                lastFailure: lastFailure))
+    }
+
+    /// A request before the first chunk (Create Container, Put Blob, Get Blob Properties) failed and is retried.
+    func preparationFailed(failures: Int, cause: String) {
+        lastFailure = cause
+        onProgress(
+            LiveProgress(
+                bytesAcknowledged: 0, bytesTotal: usedBytesPerDisk.reduce(0, +), bytesThisRun: 0,
+                elapsedSeconds: clock.elapsedSeconds(), retries: failures, failuresInARow: failures,
+                giveUpAfter: configuration.retryPolicy.maxAttempts, lastFailure: cause))
     }
 
     /// The cycles a run's figures count (progress and `result.json` alike): delta cycles sealed after the one sealed

@@ -10,13 +10,20 @@ struct BlobReply: Sendable {
     var status: Int
     var headers: HTTPHeaders
     var errorCode: String? { headers.first(name: "x-ms-error-code") }
+
+    /// "HTTP 503 ServerBusy to Put Page …": the server's answer, as the progress line and errors name it.
+    func answer(to request: String) -> String {
+        "HTTP \(status)\(errorCode.map { " \($0)" } ?? "") to \(request)"
+    }
 }
 
 /// One upload thread's persistent HTTP/1.1 connection to the Blob service, signing with Shared Key.
 ///
 /// One `HTTPClient` per thread with a connection limit of 1 pins exactly one TCP connection to the thread
 /// (BUILD-NOTES §3: AHC's pool does not pin connections to callers; one client per worker does), `.http1Only`.
-/// A reset connection is re-opened by AHC on the next request.
+/// A reset connection is re-opened by AHC on the next request. A connection that cannot be opened fails the request
+/// at once (`retryConnectionEstablishment` off): retrying is the upload core's retry policy's job, and AHC's own
+/// retries would hide the cause until the request deadline.
 ///
 /// It also keeps the thread's chunk buffer between chunks (``takeBuffer(capacity:)`` / ``returnBuffer(_:)``): a
 /// fresh 4 MiB buffer per chunk cost about 25 000 page faults per GiB sent (zeroed pages from the kernel, measured
@@ -34,9 +41,18 @@ final class PageBlobConnection: Sendable {
         configuration.httpVersion = .http1Only
         configuration.connectionPool = .init(idleTimeout: .seconds(300), concurrentHTTP1ConnectionsPerHostSoftLimit: 1)
         configuration.decompression = .disabled
+        configuration.connectionPool.retryConnectionEstablishment = false
         self.target = target
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.timeout = timeout
+    }
+
+    /// A connection error as the progress line and errors name it: "connect to 127.0.0.1:9: connection refused".
+    func describe(_ error: Error) -> String {
+        var text = "\(error)"
+        if let io = error as? IOError { text = io.description }
+        if text.localizedCaseInsensitiveContains("refused") { text = "connection refused" }
+        return "connection to \(target.host):\(target.port): \(text)"
     }
 
     /// Closes the connection.

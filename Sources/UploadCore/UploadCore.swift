@@ -140,6 +140,10 @@ public struct UploadCore: Sendable {
     /// Whether initial replication of every disk is complete.
     public var isInitialReplicationComplete: Bool { initialReplicationComplete }
 
+    /// Failures in a row that the retry policy counts (0 after an acknowledgement); the policy gives up when this
+    /// reaches its `maxAttempts`.
+    public var failuresInARow: Int { consecutiveFailures }
+
     /// Cycles sealed and not yet committed.
     public var uncommittedCycleCount: Int { cycles.count }
 

@@ -19,8 +19,11 @@ struct Live: ParsableCommand {
             started again with the same command: it resumes and reports the bytes sent again. With --cycles N, \
             N delta cycles follow initial replication, one every --delta-every, each sending the blocks changed \
             since the last; --churn RATE has a writer change a --generate'd image at RATE meanwhile, as a VM \
-            would. Writes result.json and reports (same schema as simulated runs, mode live) to --out. Bad \
-            arguments exit 2; a run that storage refuses or that gives up exits 1. See docs/live.md.
+            would. Failed requests are retried, backing off from 100 ms to 5 s, and shown with their cause in the \
+            progress line; after --max-failures in a row the run gives up, naming the server's last answer or the \
+            connection error (with --journal, the same command resumes once the cause is gone). Writes result.json \
+            and reports (same schema as simulated runs, mode live) to --out. Bad arguments exit 2; a run that \
+            storage refuses or that gives up exits 1. See docs/live.md.
             """
     )
 
@@ -92,6 +95,9 @@ struct Live: ParsableCommand {
     @Option(help: "Interface for --capture.")
     var interface = "lo"
 
+    @Option(help: "Give up after this many failed requests in a row (retries back off from 100 ms to 5 s).")
+    var maxFailures = 10
+
     @Flag(help: "No progress output.")
     var quiet = false
 
@@ -130,7 +136,7 @@ struct Live: ParsableCommand {
         }
         guard let report = box.report else {
             FileHandle.standardError.write(Data("error: \(box.error.map { "\($0)" } ?? "unknown")\n".utf8))
-            throw ExitCode(1)
+            throw ExitCode((box.error as? LiveError)?.isBadInput == true ? 2 : 1)
         }
         try write(report, configuration: configuration)
     }
@@ -145,6 +151,7 @@ struct Live: ParsableCommand {
         }
         // Checked before --generate writes anything.
         guard cycles >= 0 else { throw BadInput(message: "--cycles must be 0 or more, got \(cycles)") }
+        guard maxFailures >= 1 else { throw BadInput(message: "--max-failures must be 1 or more, got \(maxFailures)") }
         guard let interval = Quantity.nanoseconds(deltaEvery), interval > 0 else {
             throw BadInput(message: "--delta-every '\(deltaEvery)' is not a positive duration (e.g. 30s, 5min)")
         }
@@ -186,7 +193,8 @@ struct Live: ParsableCommand {
         let configuration = LiveConfiguration(
             target: try LiveTarget(url: target, account: account, keyBase64: key), sources: sources,
             threads: threads, chunkBytes: chunk, compressionLevel: compress, checksum: sum,
-            journalDirectory: journal, container: container, deltaCycles: cycles,
+            journalDirectory: journal, container: container,
+            retryPolicy: LiveConfiguration.fastRetry(giveUpAfter: maxFailures), deltaCycles: cycles,
             deltaIntervalNanos: interval, targetRPONanos: rpo, churn: churnSetting)
         try configuration.validate()
         return configuration
@@ -266,6 +274,7 @@ final class LiveProgressPrinter: @unchecked Sendable {
     private let lock = NSLock()
     private var lastDraw = -Double.infinity
     private var drewBar = false
+    private var lastFailureShown: String?
 
     init(quiet: Bool) {
         style = ProgressStyle(quiet: quiet)
@@ -276,8 +285,13 @@ final class LiveProgressPrinter: @unchecked Sendable {
         defer { lock.unlock() }
         let interval = style == .bar ? 0.1 : 2.0
         let complete = progress.bytesAcknowledged >= progress.bytesTotal
-        guard style != .quiet, complete || progress.elapsedSeconds - lastDraw >= interval else { return }
+        // A new failure cause, or the end of a failure spell, is shown at once.
+        let failureChanged = progress.lastFailure != lastFailureShown
+        guard style != .quiet, complete || failureChanged || progress.elapsedSeconds - lastDraw >= interval else {
+            return
+        }
         lastDraw = progress.elapsedSeconds
+        lastFailureShown = progress.lastFailure
         let rate = progress.elapsedSeconds > 0 ? Double(progress.bytesThisRun) / progress.elapsedSeconds : 0
         let left = Double(progress.bytesTotal - progress.bytesAcknowledged)
         let eta = rate > 0 ? "\(Int((left / rate).rounded()))s" : "--"
@@ -286,6 +300,10 @@ final class LiveProgressPrinter: @unchecked Sendable {
             "\(mib(progress.bytesAcknowledged))/\(mib(progress.bytesTotal)) MiB  "
             + String(format: "%.2f Gbit/s", rate * 8 / 1e9) + "  retries \(progress.retries)  ETA \(eta)"
         if progress.cyclesPlanned > 0 { text += "  cycles \(progress.cyclesCommitted)/\(progress.cyclesPlanned)" }
+        if let failure = progress.lastFailure, progress.failuresInARow > 0 {
+            let limit = progress.giveUpAfter.map { " of \($0)" } ?? ""
+            text += "  retrying (\(progress.failuresInARow)\(limit) failures in a row): \(failure)"
+        }
         switch style {
         case .quiet:
             return

@@ -24,6 +24,7 @@ struct ArgumentTests {
         (["--target", "http://127.0.0.1:1/acct", "--source", "/etc/passwd", "--cycles", "2", "--delta-every", "soon"],
          "not a positive duration"),
         (["--target", "http://127.0.0.1:1/acct", "--source", "/etc/passwd", "--cycles=-1"], "0 or more"),
+        (["--target", "http://127.0.0.1:1/acct", "--source", "/etc/passwd", "--max-failures", "0"], "1 or more"),
     ]
 
     @Test(arguments: 0..<cases.count)
