@@ -71,6 +71,11 @@ targets += [
     .target(name: "CMallocTuning"),
 ]
 
+// MARK: - CFileSpace: Linux fallocate (punch a hole for a page clear, reserve space before a page write); C
+targets += [
+    .target(name: "CFileSpace"),
+]
+
 // MARK: - Compression: zlib (system library) and checksums
 targets += [
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -94,9 +99,11 @@ targets += [
     .target(
         name: "BlobIngress",
         dependencies: [
-            "Compression", "CMallocTuning",
+            "Compression", "CMallocTuning", "CFileSpace",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -189,6 +196,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: targets,

@@ -32,6 +32,8 @@ public struct BlobIngressConfiguration: Sendable {
     /// The account key, base64 (as Azure shows it).
     public var accountKeyBase64: String
     public var profile: IngressProfile
+    /// Timeouts, header size and connection count per client (see ``ConnectionLimits``).
+    public var limits: ConnectionLimits
 
     /// Azurite's well-known development key, so tools that default to it work.
     public static let developmentKey =
@@ -43,7 +45,8 @@ public struct BlobIngressConfiguration: Sendable {
         dataDirectory: String,
         account: String = "replsim",
         accountKeyBase64: String = BlobIngressConfiguration.developmentKey,
-        profile: IngressProfile = .init()
+        profile: IngressProfile = .init(),
+        limits: ConnectionLimits = .init()
     ) {
         self.host = host
         self.port = port
@@ -51,6 +54,7 @@ public struct BlobIngressConfiguration: Sendable {
         self.account = account
         self.accountKeyBase64 = accountKeyBase64
         self.profile = profile
+        self.limits = limits
     }
 }
 
@@ -82,6 +86,7 @@ public struct BlobIngressServer: Sendable {
             throw BlobIngressConfigurationError(problem: "port \(configuration.port) is outside 0...65535")
         }
         try configuration.profile.validate()
+        try configuration.limits.validate()
         self.configuration = configuration
         self.key = key
         self.store = try BlobStore(
@@ -118,9 +123,11 @@ public struct BlobIngressServer: Sendable {
         let configuration = self.configuration
         let app = Application(
             responder: responder,
+            server: .http1(configuration: configuration.limits.http1),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
-                serverName: "replsim-blob-ingress"
+                serverName: "replsim-blob-ingress",
+                availableConnectionsDelegate: ConnectionCount(limit: configuration.limits.maxConnections)
             ),
             onServerRunning: { channel in
                 try? await channel.pipeline.addHandler(LargeReadsForAcceptedChannels(), position: .first).get()

@@ -29,21 +29,5 @@ public struct BlobProperties: Codable, Sendable, Equatable {
     public var etag: String { "\"0x\(String(etagCounter, radix: 16, uppercase: true))\"" }
 
     /// `Last-Modified` as RFC 1123 text in GMT.
-    public var lastModifiedHTTP: String { HTTPDate.format(Date(timeIntervalSince1970: lastModified)) }
-}
-
-/// RFC 1123 dates (`Wed, 25 Nov 2026 12:00:00 GMT`) via `gmtime_r`: no DateFormatter per response.
-enum HTTPDate {
-    static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-    static func format(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return
-            "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(1900 + parts.tm_year) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
-    }
+    public var lastModifiedHTTP: String { HTTPDate.format(epochSeconds: Int64(lastModified.rounded(.down))) }
 }

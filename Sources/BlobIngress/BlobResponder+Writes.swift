@@ -6,7 +6,8 @@ import NIOCore
 
 extension BlobResponder {
     /// Put Page: `x-ms-page-write: update|clear`, range `bytes=a-b` 512-aligned, update bodies ≤ 4 MiB
-    /// (learn.microsoft.com/rest/api/storageservices/put-page; shared/DOMAIN.md §1.4).
+    /// (learn.microsoft.com/rest/api/storageservices/put-page). A clear touches no memory in proportion to its range
+    /// (``BlobStore/writePages(container:blob:offset:length:body:)`` punches a hole).
     func putPage(_ parsed: BlobRequest, request: Request) async throws -> Response {
         let blob = try parsed.requireBlob()
         guard let mode = parsed.header("x-ms-page-write") else {
@@ -15,14 +16,23 @@ extension BlobResponder {
         guard let range = try parsed.byteRange(), let end = range.end else {
             throw BlobServiceError(.missingRequiredHeader, "Put Page needs x-ms-range (or Range) bytes=start-end")
         }
-        guard range.start % 512 == 0, (end + 1) % 512 == 0 else {
+        guard range.start % 512 == 0, end % 512 == 511 else {
             throw BlobServiceError(
                 .invalidPageRange,
                 "The page range bytes=\(range.start)-\(end) is not 512-byte aligned "
                     + "(start % 512 == 0, end % 512 == 511)"
             )
         }
-        let length = end - range.start + 1
+        // end ≥ start ≥ 0, so only end = Int64.max can overflow here; no page blob reaches that far.
+        let (length, overflow) = (end - range.start).addingReportingOverflow(1)
+        guard !overflow, length <= BlobStore.maxPageBlobBytes else {
+            throw BlobServiceError(
+                .invalidPageRange,
+                "The page range bytes=\(range.start)-\(end) is past the end of any page blob "
+                    + "(at most \(BlobStore.maxPageBlobBytes) bytes)",
+                status: .rangeNotSatisfiable
+            )
+        }
         let declared = try parsed.contentLength()
         switch mode.lowercased() {
         case "update":
@@ -102,6 +112,12 @@ extension BlobResponder {
             }
             guard let size = Int64(sizeText), size >= 0 else {
                 throw BlobServiceError(.invalidHeaderValue, "x-ms-blob-content-length '\(sizeText)' is not a size")
+            }
+            guard size <= BlobStore.maxPageBlobBytes else {
+                throw BlobServiceError(
+                    .invalidHeaderValue,
+                    "x-ms-blob-content-length \(size) is larger than a page blob can be (\(BlobStore.maxPageBlobBytes))"
+                )
             }
             guard store.containerExists(parsed.container) else {
                 throw BlobServiceError(.containerNotFound, "The specified container does not exist.")

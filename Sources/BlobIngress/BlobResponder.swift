@@ -71,8 +71,7 @@ public struct BlobResponder: HTTPResponder {
             return error.response(requestID: requestID, version: version, includeBody: !isHead)
         } catch let error as BlobStoreError {
             context.logger.error("storage failure: \(error)")
-            return BlobServiceError(.internalError, "Storage failure: \(error.problem)")
-                .response(requestID: requestID, version: version, includeBody: !isHead)
+            return error.serviceError.response(requestID: requestID, version: version, includeBody: !isHead)
         }
     }
 
@@ -136,10 +135,14 @@ public struct BlobResponder: HTTPResponder {
     func authenticate(_ request: BlobRequest) throws {
         if let sas = ServiceSAS(query: request.query) {
             let access: ServiceSAS.Access
-            switch request.method {
-            case "GET", "HEAD": access = .read
-            case "DELETE": access = .delete
-            default: access = .write
+            switch (request.method, request.queryValue("comp")) {
+            case ("GET", _), ("HEAD", _): access = .read
+            case ("DELETE", _): access = .delete
+            case ("PUT", "page"): access = .write
+            default:
+                // Put Blob, Put Block, Put Block List: `c` may create a blob, only `w` may replace one.
+                let exists = request.blob.map { (try? store.properties(container: request.container, blob: $0)) != nil }
+                access = exists == true ? .write : .create
             }
             let isContainerOp = request.queryValue("restype") == "container" || request.blob == nil
             try sas.authorize(
@@ -171,6 +174,7 @@ public struct BlobResponder: HTTPResponder {
             rawPath: request.rawPath,
             query: request.query
         )
+        try signed.checkRequestTime(nowEpochSeconds: Int64(Date().timeIntervalSince1970.rounded(.down)))
         let stringToSign = signed.stringToSign(account: account)
         let expected = SharedKeyRequest.sign(stringToSign, key: key)
         guard ServiceSAS.constantTimeEqual(expected, String(authorization.dropFirst(prefix.count))) else {

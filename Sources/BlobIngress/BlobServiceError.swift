@@ -28,6 +28,9 @@ public enum BlobErrorCode: String, Sendable, CaseIterable {
     case unsupportedHttpVerb = "UnsupportedHttpVerb"
     case serverBusy = "ServerBusy"
     case internalError = "InternalError"
+    /// Not an Azure code (an account does not fill up): this server's storage volume is full. 507 (RFC 4918
+    /// §11.5), which the Azure SDKs' retry policies do not retry, so the client stops and says so.
+    case insufficientStorage = "InsufficientStorage"
 
     /// The HTTP status the service sends with this code.
     public var status: HTTPResponse.Status {
@@ -44,6 +47,7 @@ public enum BlobErrorCode: String, Sendable, CaseIterable {
         case .unsupportedHttpVerb: .methodNotAllowed
         case .serverBusy: .serviceUnavailable
         case .internalError: .internalServerError
+        case .insufficientStorage: .init(code: 507, reasonPhrase: "Insufficient Storage")
         }
     }
 }

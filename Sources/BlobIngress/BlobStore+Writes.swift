@@ -2,6 +2,10 @@ import Foundation
 import NIOCore
 
 extension BlobStore {
+    /// The largest page blob: 8 TiB, as the service ("Put Blob", `x-ms-blob-content-length`:
+    /// learn.microsoft.com/rest/api/storageservices/put-blob).
+    public static let maxPageBlobBytes: Int64 = 8 << 40
+
     /// Creates (or replaces with zeros) a page blob of `size` bytes; `size` must be a multiple of 512.
     public func createPageBlob(
         container: String,
@@ -17,8 +21,13 @@ extension BlobStore {
         return try lock.withLock {
             try requireContainer(container)
             let temp = makeTempPathLocked()
-            try FileIO.createSparse(path: temp, size: size, sync: syncWrites)
-            try FileIO.rename(temp, dataPath(container, blob))
+            do {
+                try FileIO.createSparse(path: temp, size: size, sync: syncWrites)
+                try FileIO.rename(temp, dataPath(container, blob))
+            } catch {
+                unlink(temp)
+                throw error
+            }
             try? FileManager.default.removeItem(atPath: blocksPath(container, blob))
             let properties = BlobProperties(
                 name: blob,
@@ -37,8 +46,9 @@ extension BlobStore {
     /// Writes `body`'s bytes at `offset` of a page blob (update; they must be `length` bytes), or zeros over
     /// `length` when `body` is nil (clear). The range must be 512-aligned and inside the blob (checked here against
     /// the current size). With `syncWrites` the data is on disk (`fdatasync`) when this returns.
-    /// - Complexity: one direct `pwrite` (see ``DirectWrites``; buffered where the file system refuses direct
-    ///   I/O) plus the sidecar rewrite (``record(_:container:syncDirectory:)``).
+    /// - Complexity: an update is one direct `pwrite` (see ``DirectWrites``; buffered where the file system refuses
+    ///   direct I/O) plus the sidecar rewrite (``record(_:container:syncDirectory:)``); a clear punches a hole
+    ///   (``FileIO/zeroRange(path:offset:length:sync:)``), memory O(1) whatever its length.
     func writePages(
         container: String,
         blob: String,
@@ -53,18 +63,21 @@ extension BlobStore {
             guard properties.kind == .pageBlob else {
                 throw BlobServiceError(.invalidBlobType, "The blob type is invalid for this operation.")
             }
-            guard offset + length <= properties.contentLength else {
+            guard offset <= properties.contentLength, length <= properties.contentLength - offset else {
                 throw BlobServiceError(
                     .invalidPageRange,
-                    "The page range \(offset)-\(offset + length - 1) is past the blob's end "
+                    "The page range \(offset)-\(offset + (length - 1)) is past the blob's end "
                         + "(\(properties.contentLength))",
                     status: .rangeNotSatisfiable
                 )
             }
             return dataPath(container, blob)
         }
-        let bytes = body ?? makeZeroBody(length: Int(length))
-        try directWrites.write(path: path, offset: offset, bytes: bytes.bytes, sync: syncWrites)
+        if let body {
+            try directWrites.write(path: path, offset: offset, bytes: body.bytes, sync: syncWrites)
+        } else {
+            try FileIO.zeroRange(path: path, offset: offset, length: length, sync: syncWrites)
+        }
         return try lock.withLock {
             // The blob may have been deleted meanwhile; then this write went to an unlinked file.
             let properties = try lookup(container, blob)
@@ -74,12 +87,6 @@ extension BlobStore {
 
     /// An empty page-aligned body for a Put Page of `capacity` bytes (pooled; see ``PageBody``).
     func makePageBody(capacity: Int) -> PageBody { directWrites.makeBody(capacity: capacity) }
-
-    private func makeZeroBody(length: Int) -> PageBody {
-        let body = directWrites.makeBody(capacity: length)
-        body.fillZeros(length: length)
-        return body
-    }
 
     /// Moves a fully received, verified upload at `tempPath` into place as a block blob.
     public func commitBlockBlob(
@@ -144,8 +151,13 @@ extension BlobStore {
                 names.append(name)
             }
             let temp = makeTempPathLocked()
-            try FileIO.concatenate(sources: names.map { dir + "/" + $0 }, into: temp, sync: syncWrites)
-            try FileIO.rename(temp, dataPath(container, blob))
+            do {
+                try FileIO.concatenate(sources: names.map { dir + "/" + $0 }, into: temp, sync: syncWrites)
+                try FileIO.rename(temp, dataPath(container, blob))
+            } catch {
+                unlink(temp)
+                throw error
+            }
             let keep = Set(names)
             for file in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where !keep.contains(file) {
                 unlink(dir + "/" + file)

@@ -168,5 +168,31 @@ public final class BlobStore: @unchecked Sendable {
 public struct BlobStoreError: Error, CustomStringConvertible, Sendable {
     public var path: String
     public var problem: String
+    /// The system call's `errno`, when one failed.
+    public var errorNumber: Int32?
     public var description: String { "\(path): \(problem)" }
+
+    public init(path: String, problem: String, errorNumber: Int32? = nil) {
+        self.path = path
+        self.problem = problem
+        self.errorNumber = errorNumber
+    }
+
+    /// What the client is told. A full file system (`ENOSPC`, `EDQUOT`) is 507 InsufficientStorage, a condition
+    /// the client can act on (free space, then retry) and that must not look like a transient 500; a size the
+    /// file system cannot hold (`EFBIG`) is the client's 400; anything else is 500 InternalError.
+    /// The path is not shown to the client.
+    public var serviceError: BlobServiceError {
+        switch errorNumber {
+        case ENOSPC, EDQUOT:
+            BlobServiceError(
+                .insufficientStorage,
+                "The server's storage is full; nothing of this request was stored. Retry after space is freed."
+            )
+        case EFBIG:
+            BlobServiceError(.invalidHeaderValue, "The size is larger than the server's file system can hold.")
+        default:
+            BlobServiceError(.internalError, "Storage failure: \(problem)")
+        }
+    }
 }

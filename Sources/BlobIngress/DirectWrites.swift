@@ -44,12 +44,6 @@ final class PageBody: @unchecked Sendable {
         count += piece.count
     }
 
-    /// Zero-fills the body up to `length` (Put Page with `x-ms-page-write: clear`).
-    func fillZeros(length: Int) {
-        let kept = Swift.min(length, capacity)
-        allocation.baseAddress!.initializeMemory(as: UInt8.self, repeating: 0, count: kept)
-        count = kept
-    }
 }
 
 /// Page writes that bypass the page cache (`O_DIRECT`), with a buffered fallback.
@@ -76,7 +70,7 @@ final class DirectWrites: Sendable {
     static let alignment = 4096
     /// Buffers kept for reuse, at most this many (one per request in flight is enough).
     static let keptBuffers = 64
-    /// Larger buffers (a Put Page clear over a long range) are freed, not kept.
+    /// Larger buffers (a profile's `maxPutPageBytes` above 8 MiB) are freed, not kept.
     static let largestKept = 8 << 20
 
     private let state = NIOLockedValueBox(State())
@@ -125,6 +119,7 @@ final class DirectWrites: Sendable {
         let fd = open(path, O_WRONLY)
         guard fd >= 0 else { throw FileIO.failure(path, "open for write") }
         defer { close(fd) }
+        try FileIO.reserve(fd: fd, path: path, offset: offset, length: bytes.count)
         try FileIO.writeAll(fd: fd, path: path, offset: offset, bytes: bytes)
         if sync && fdatasync(fd) != 0 { throw FileIO.failure(path, "fdatasync") }
     }
@@ -145,6 +140,7 @@ final class DirectWrites: Sendable {
         }
         guard fd >= 0 else { throw FileIO.failure(path, "open for direct write") }
         defer { close(fd) }
+        try FileIO.reserve(fd: fd, path: path, offset: offset, length: bytes.count)
         var done = 0
         while done < bytes.count {
             let n = pwrite(fd, base + done, bytes.count - done, off_t(offset) + off_t(done))

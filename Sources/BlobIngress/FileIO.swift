@@ -1,3 +1,5 @@
+import CFileSpace
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -6,8 +8,48 @@
 
 /// Thin POSIX helpers; every failure becomes a ``BlobStoreError`` naming the path and `errno`'s text.
 enum FileIO {
-    static func failure(_ path: String, _ what: String) -> BlobStoreError {
-        BlobStoreError(path: path, problem: "\(what) failed: \(String(cString: strerror(errno)))")
+    static func failure(_ path: String, _ what: String, errorNumber: Int32 = errno) -> BlobStoreError {
+        BlobStoreError(
+            path: path,
+            problem: "\(what) failed: \(String(cString: strerror(errorNumber)))",
+            errorNumber: errorNumber
+        )
+    }
+
+    /// Allocates `length` bytes at `offset` of the open file `fd` (see `replsim_reserve`), so the write that
+    /// follows cannot run out of space half-way; a full file system fails here, before anything is written.
+    /// File systems without `fallocate` are written without the reservation.
+    static func reserve(fd: Int32, path: String, offset: Int64, length: Int) throws {
+        let result = replsim_reserve(fd, offset, Int64(length))
+        guard result == 0 || result == EOPNOTSUPP || result == ENOSYS else {
+            throw failure(path, "reserve space (fallocate)", errorNumber: result)
+        }
+    }
+
+    /// Zeros of `zeroPiece` bytes, for clearing ranges where holes cannot be punched.
+    static let zeroPiece = [UInt8](repeating: 0, count: 1 << 20)
+
+    /// Makes `length` bytes at `offset` read as zeros: punches a hole (frees the space), or where the file system
+    /// cannot, writes zeros in pieces of 1 MiB. `fdatasync`s when `sync`.
+    /// - Complexity: O(1) memory for any `length`; O(length) time only on the fallback.
+    static func zeroRange(path: String, offset: Int64, length: Int64, sync: Bool) throws {
+        let fd = open(path, O_WRONLY)
+        guard fd >= 0 else { throw failure(path, "open for write") }
+        defer { close(fd) }
+        let punched = replsim_punch_hole(fd, offset, length)
+        if punched == EOPNOTSUPP || punched == ENOSYS {
+            var at: Int64 = 0
+            while at < length {
+                let piece = Int(Swift.min(Int64(zeroPiece.count), length - at))
+                try zeroPiece.withUnsafeBytes {
+                    try writeAll(fd: fd, path: path, offset: offset + at, bytes: UnsafeRawBufferPointer(rebasing: $0[0..<piece]))
+                }
+                at += Int64(piece)
+            }
+        } else if punched != 0 {
+            throw failure(path, "punch hole (fallocate)", errorNumber: punched)
+        }
+        if sync && fdatasync(fd) != 0 { throw failure(path, "fdatasync") }
     }
 
     static func makeDirectory(_ path: String) throws {

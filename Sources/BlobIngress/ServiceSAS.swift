@@ -10,7 +10,10 @@ public struct ServiceSAS: Sendable {
     /// What a request wants to do, for the permission check (`sp`).
     public enum Access: Sendable, Equatable {
         case read
+        /// Writing to a blob that exists (Put Page, or replacing it): needs `w`.
         case write
+        /// Creating a blob that does not exist yet (Put Blob, Put Block, Put Block List): `c` or `w`.
+        case create
         case delete
         /// Container-level operations, which a service SAS cannot authorize.
         case container
@@ -51,7 +54,12 @@ public struct ServiceSAS: Sendable {
         func fail(_ why: String) -> BlobServiceError {
             BlobServiceError(.authenticationFailed, "Server failed to authenticate the request (SAS): \(why)")
         }
-        guard value("sv") >= "2020-12-06" else { throw fail("signed version sv='\(value("sv"))' is before 2020-12-06") }
+        guard let version = Self.parseVersion(value("sv")) else {
+            throw fail("signed version sv='\(value("sv"))' is not a service version like 2025-01-05")
+        }
+        guard version >= Self.oldestVersion else {
+            throw fail("signed version sv='\(value("sv"))' is before 2020-12-06")
+        }
         guard value("sr") == "b" || value("sr") == "c" else { throw fail("signed resource sr must be 'b' or 'c'") }
         guard let expiry = Self.parseTime(value("se")) else {
             throw fail("signed expiry se is missing or not ISO 8601")
@@ -70,7 +78,8 @@ public struct ServiceSAS: Sendable {
         let allowed: Bool
         switch access {
         case .read: allowed = permissions.contains("r")
-        case .write: allowed = permissions.contains("w") || permissions.contains("c")
+        case .write: allowed = permissions.contains("w")
+        case .create: allowed = permissions.contains("w") || permissions.contains("c")
         case .delete: allowed = permissions.contains("d")
         case .container: allowed = false
         }
@@ -80,6 +89,21 @@ public struct ServiceSAS: Sendable {
                 "SAS permissions '\(permissions)' do not allow \(access)"
             )
         }
+    }
+
+    /// The oldest signed version whose string-to-sign this server builds.
+    static let oldestVersion = 20_201_206
+
+    /// A service version `YYYY-MM-DD` as the number YYYYMMDD, so versions compare as dates; nil unless exactly
+    /// that form with a real month and day.
+    static func parseVersion(_ text: String) -> Int? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45 else { return nil }
+        guard let year = HTTPDate.number(bytes[0..<4]), let month = HTTPDate.number(bytes[5..<7]),
+            let day = HTTPDate.number(bytes[8..<10]), (1...12).contains(month),
+            day >= 1, day <= HTTPDate.daysIn(month: month, year: year)
+        else { return nil }
+        return Int(year * 10000 + month * 100 + day)
     }
 
     static func parseTime(_ text: String) -> Date? {

@@ -75,6 +75,37 @@ public struct SharedKeyRequest: Sendable {
         return encodeBase64(mac)
     }
 
+    /// The largest difference between a request's time and the server's clock that Shared Key accepts: 15
+    /// minutes, as the service ("Authorize with Shared Key", section "Specifying the Date header": a request
+    /// older than that is refused with 403, which bounds how long a captured request can be replayed).
+    public static let allowedClockSkewSeconds: Int64 = 15 * 60
+
+    /// Throws 403 AuthenticationFailed unless the request carries its time (`x-ms-date`, else `Date`) as an HTTP
+    /// date within ``allowedClockSkewSeconds`` of `now` (seconds since the epoch), in either direction.
+    public func checkRequestTime(nowEpochSeconds now: Int64) throws {
+        let name = header("x-ms-date") != nil ? "x-ms-date" : "date"
+        guard let text = header(name) else {
+            throw BlobServiceError(
+                .authenticationFailed,
+                "Server failed to authenticate the request: request date header not specified (x-ms-date or Date)."
+            )
+        }
+        guard let time = HTTPDate.parse(text) else {
+            throw BlobServiceError(
+                .authenticationFailed,
+                "Server failed to authenticate the request: \(name) '\(text)' is not an HTTP date "
+                    + "like 'Wed, 25 Nov 2026 12:00:00 GMT'."
+            )
+        }
+        guard abs(time - now) <= Self.allowedClockSkewSeconds else {
+            throw BlobServiceError(
+                .authenticationFailed,
+                "Server failed to authenticate the request: \(name) '\(text)' is more than 15 minutes from the "
+                    + "server's time '\(HTTPDate.format(epochSeconds: now))'."
+            )
+        }
+    }
+
     /// Three-way comparison of header names as the service sorts them (-1, 0, 1). Non-ASCII falls back to bytes.
     static func compareHeaderNames(_ lhs: String, _ rhs: String) -> Int {
         let l = Array(lhs.utf8)

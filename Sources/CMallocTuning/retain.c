@@ -13,7 +13,11 @@ int replsim_retain_freed_memory(size_t trim_threshold) {
     int mmap = mallopt(M_MMAP_THRESHOLD, 32 << 20);
     return trim == 1 && mmap == 1;
 }
+
+int replsim_release_freed_memory(void) { return malloc_trim(0); }
 #else
+int replsim_release_freed_memory(void) { return 0; }
+
 int replsim_retain_freed_memory(size_t trim_threshold) {
     (void)trim_threshold;
     return 0;

@@ -86,7 +86,7 @@ final class PageBlobConnection: Sendable {
         let rawPath = "/\(target.account)/\(path)"
         var all = headers
         all.append(("x-ms-version", Self.apiVersion))
-        all.append(("x-ms-date", httpDate()))
+        all.append(("x-ms-date", HTTPDate.format(epochSeconds: Int64(time(nil)))))
         all.append(("content-length", String(body?.readableBytes ?? 0)))
         let signed = SharedKeyRequest(method: method.rawValue, headers: all, rawPath: rawPath, query: query)
         all.append(("authorization", signed.authorizationHeader(account: target.account, key: target.key)))
@@ -104,16 +104,4 @@ final class PageBlobConnection: Sendable {
         _ = try await response.body.collect(upTo: 1 << 20)
         return BlobReply(status: Int(response.status.code), headers: response.headers)
     }
-}
-
-/// RFC 1123 date for `x-ms-date`, e.g. `Wed, 25 Nov 2026 12:00:00 GMT` (no Foundation formatter).
-func httpDate() -> String {
-    var seconds = time(nil)
-    var parts = tm()
-    gmtime_r(&seconds, &parts)
-    let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-    return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(1900 + parts.tm_year) "
-        + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
 }

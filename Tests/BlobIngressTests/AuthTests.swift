@@ -12,10 +12,11 @@ import Testing
         blob: String?,
         permissions: String,
         expiry: String,
+        version: String = "2025-01-05",
         signWith other: [UInt8]? = nil
     ) -> String {
         var fields: [(String, String)] = [
-            ("sv", "2025-01-05"), ("se", expiry), ("sr", blob == nil ? "c" : "b"), ("sp", permissions),
+            ("sv", version), ("se", expiry), ("sr", blob == nil ? "c" : "b"), ("sp", permissions),
         ]
         let token = ServiceSAS(query: fields.map { ($0.0, $0.1) } + [("sig", "x")])!
         let text = token.stringToSign(account: account, container: container, blob: blob)
@@ -125,5 +126,32 @@ import Testing
         #expect(SharedKeyRequest.compareHeaderNames("x-ms-blob-type", "x-ms-blob-content-length") > 0)
         #expect(SharedKeyRequest.compareHeaderNames("x-ms-page-write", "x-ms-range") < 0)
         #expect(SharedKeyRequest.compareHeaderNames("x-ms-a", "x-ms-a") == 0)
+    }
+}
+
+/// The request-time format Shared Key checks: every instant formats and parses back; near misses do not parse.
+@Suite struct HTTPDateTests {
+    @Test func formatAndParseRoundTripOverSeededInstants() {
+        let seed: UInt64 = 77
+        for n in 0..<20_000 {
+            let seconds = Int64(FaultPlan.splitMix64(seed &+ UInt64(n)) % 253_402_300_800)  // up to 9999-12-31
+            let text = HTTPDate.format(epochSeconds: seconds)
+            #expect(HTTPDate.parse(text) == seconds, "\(seconds) → '\(text)'; seed \(seed)")
+        }
+        #expect(HTTPDate.format(epochSeconds: 0) == "Thu, 01 Jan 1970 00:00:00 GMT")
+        #expect(HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT") == 784_111_777)
+        #expect(HTTPDate.parse("Tue, 29 Feb 2000 00:00:00 GMT") != nil)
+    }
+
+    @Test func malformedDatesDoNotParse() {
+        for text in [
+            "", "Sun, 06 Nov 1994 08:49:37", "Sun, 06 Nov 1994 08:49:37 UTC", "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994", "Sun, 6 Nov 1994 08:49:37 GMT", "Xyz, 06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 00 Nov 1994 08:49:37 GMT", "Sun, 31 Nov 1994 08:49:37 GMT",
+            "Sun, 29 Feb 1900 08:49:37 GMT", "Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 06 Nov 1994 08:60:00 GMT",
+            "Sun, 06 Nov 19a4 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 GMT ", "Sun, 06 Nov 1994 08:49:-7 GMT",
+        ] {
+            #expect(HTTPDate.parse(text) == nil, "'\(text)' parsed")
+        }
     }
 }

@@ -22,9 +22,12 @@ struct TempDirectory {
 func withServer<T: Sendable>(
     directory: String,
     profile: IngressProfile = .init(),
+    limits: ConnectionLimits = .init(),
     _ body: @Sendable (TestClient) async throws -> T
 ) async throws -> T {
-    let server = try BlobIngressServer(configuration: .init(port: 0, dataDirectory: directory, profile: profile))
+    let server = try BlobIngressServer(
+        configuration: .init(port: 0, dataDirectory: directory, profile: profile, limits: limits)
+    )
     let (ready, continuation) = AsyncStream.makeStream(of: BlobIngressEndpoint.self)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
@@ -109,7 +112,9 @@ struct TestClient: Sendable {
         let rawPath = "/\(endpoint.account)/\(path)"
         var allHeaders = headers.map { ($0.0.lowercased(), $0.1) }
         allHeaders.append(("x-ms-version", "2025-01-05"))
-        allHeaders.append(("x-ms-date", "Wed, 25 Nov 2026 12:00:00 GMT"))
+        if !allHeaders.contains(where: { $0.0 == "x-ms-date" || $0.0 == "date" }) {
+            allHeaders.append(("x-ms-date", HTTPDate.format(epochSeconds: Int64(Date().timeIntervalSince1970))))
+        }
         if let body, !chunked { allHeaders.append(("content-length", String(body.count))) }
         var queryText = query.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
         switch auth {

@@ -8,4 +8,8 @@
 /// Process-wide; returns 1 when both settings were taken, 0 otherwise (and on C libraries other than glibc).
 int replsim_retain_freed_memory(size_t trim_threshold);
 
+/// Returns the freed memory the arenas kept to the kernel (malloc_trim(0)), e.g. when the server has no
+/// connection left. Returns 1 when memory was released, 0 otherwise (and on C libraries other than glibc).
+int replsim_release_freed_memory(void);
+
 #endif
