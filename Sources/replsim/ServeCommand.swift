@@ -31,8 +31,28 @@ struct Serve: ParsableCommand {
     @Option(help: "JSON ingress profile: throttling rates, size limits, fault injection, syncWrites.")
     var profile: String?
 
+    @Option(help: "Seconds from a request's first byte to the end of its headers before the connection is closed.")
+    var headerTimeout = Double(ConnectionLimits.defaultHeaderTimeout.components.seconds)
+
+    @Option(help: "Seconds a connection may stay idle (no request in progress, or a stalled body) before it is closed.")
+    var idleTimeout = Double(ConnectionLimits.defaultIdleTimeout.components.seconds)
+
+    @Option(help: "Connections served at once; more wait in the accept queue until one closes.")
+    var maxConnections = ConnectionLimits.defaultMaxConnections
+
+    @Option(help: "Largest request head (request line and headers) in bytes; larger closes the connection.")
+    var maxHeaderBytes = ConnectionLimits.defaultMaxHeaderBytes
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is outside 0...65535") }
+        for (flag, seconds) in [("--header-timeout", headerTimeout), ("--idle-timeout", idleTimeout)]
+        where !(seconds >= 0.001 && seconds <= 86400) {
+            throw ValidationError("\(flag) \(seconds) must be a number of seconds from 0.001 to 86400")
+        }
+        guard maxConnections > 0 else { throw ValidationError("--max-connections \(maxConnections) must be positive") }
+        guard maxHeaderBytes >= 1024 else {
+            throw ValidationError("--max-header-bytes \(maxHeaderBytes) must be at least 1024")
+        }
     }
 
     func run() throws {
@@ -44,7 +64,13 @@ struct Serve: ParsableCommand {
                 dataDirectory: data,
                 account: account,
                 accountKeyBase64: key,
-                profile: ingressProfile
+                profile: ingressProfile,
+                limits: ConnectionLimits(
+                    headerTimeout: .milliseconds(Int64(headerTimeout * 1000)),
+                    idleTimeout: .milliseconds(Int64(idleTimeout * 1000)),
+                    maxConnections: maxConnections,
+                    maxHeaderBytes: maxHeaderBytes
+                )
             )
         )
         BlobIngressServer.retainFreedMemoryForServing()
