@@ -9,6 +9,9 @@ swift test --skip-build
 # Predictions must not move without a reason: re-run scenarios/ci and compare with results/baseline.
 # (After an intended model change: replsim check scenarios/ci --baseline results/baseline --update)
 "$(swift build --show-bin-path)/replsim" check scenarios/ci --baseline results/baseline --tolerance 2 --quiet
+# Sharded sweeps on a real one-node Slurm cluster (installs slurm-wlm and munge; skips with the reason when it
+# cannot run one, e.g. without root): the merged report must equal the single-machine run byte for byte.
+bash tests/slurm/e2e.sh "$(swift build --show-bin-path)/replsim"
 # replsim itself must not get slower by allocating more: the fast benchmark set against the committed malloc-count
 # thresholds (Benchmarks/Thresholds/; release build of the nested Benchmarks/ package, a few minutes cold).
 bash scripts/bench-check.sh

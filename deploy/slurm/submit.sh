@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Submits a replsim run or sweep as a Slurm job array of N shards plus a merge job that starts when every shard
+# succeeded (--dependency=afterok) and is cancelled if one fails (--kill-on-invalid-dep=yes).
+#
+#   deploy/slurm/submit.sh [--wait] N PARTS_DIR OUT_DIR sweep SCENARIO.yaml [replsim options...]
+#
+# Run it from the folder the scenario path is relative to (the jobs start there; result.json records the path
+# as given). PARTS_DIR and OUT_DIR must be on a file system every node sees. Prints "<array job id> <merge job id>".
+# --wait: return only when the merge job ended, with its exit code (sbatch --wait).
+# Environment: REPLSIM (binary, default replsim on PATH; exported to the jobs), CPUS_PER_SHARD (default 1),
+# SBATCH_EXTRA (more sbatch options for both jobs, e.g. "--partition=batch --time=01:00:00"),
+# LOG_DIR (Slurm output files, default PARTS_DIR/logs).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+wait_flag=()
+if [ "${1:-}" = "--wait" ]; then wait_flag=(--wait); shift; fi
+if [ $# -lt 5 ]; then
+  sed -n '2,13p' "$0" >&2
+  exit 2
+fi
+shards="$1"; parts="$2"; out="$3"; shift 3
+case "$shards" in
+  '' | *[!0-9]* | 0) echo "submit.sh: N must be a whole number >= 1, got '$shards'" >&2; exit 2 ;;
+esac
+logs="${LOG_DIR:-$parts/logs}"
+mkdir -p "$parts" "$logs"
+# shellcheck disable=SC2206  # SBATCH_EXTRA is a list of options, split on purpose
+extra=(${SBATCH_EXTRA:-})
+array=$(sbatch --parsable "${extra[@]}" --export=ALL --array="0-$((shards - 1))" \
+  --cpus-per-task="${CPUS_PER_SHARD:-1}" --output="$logs/shard-%A_%a.out" \
+  "$here/shard.sbatch" "$parts" "$@")
+array="${array%%;*}"
+echo "$array"
+exec sbatch --parsable "${wait_flag[@]}" "${extra[@]}" --export=ALL --dependency="afterok:$array" \
+  --kill-on-invalid-dep=yes --output="$logs/merge-%j.out" "$here/merge.sbatch" "$parts" "$out"
