@@ -2,8 +2,8 @@
 /// `replsim merge` joins all `n` of them into the `result.json` a single machine would have written.
 ///
 /// A job is a fixed, ordered list of independent *units* (a sweep's runs: every point × seed, in sweep order).
-/// Shard `i` of `n` owns the units at positions `k` with `k % n == i` (round-robin, so every shard gets a share of
-/// the cheap and of the expensive points). The format is not tied to sweeps: ``work`` names what a unit is and
+/// Shard `i` of `n` owns the positions ``Shard/assignment(units:count:)`` deals it: an equal share, mixed over the
+/// whole sweep so that every shard gets some of the cheap and some of the expensive points. The format is not tied to sweeps: ``work`` names what a unit is and
 /// which payload field carries the shard's share (`"runs"` → ``result``); another kind of job (for example the
 /// evaluations of a planner) adds its own kind and payload field and reuses the shard bookkeeping and the checks
 /// of ``PartialResult/merge(_:tool:)``.
@@ -29,6 +29,7 @@ public struct PartialResult: Codable, Sendable, Equatable {
     /// Units in the whole job (all shards together).
     public var unitCount: Int
     /// Positions (0-based, ascending) in the whole job of this shard's units; parallel to the payload's entries.
+    /// Written for readers; `merge` checks them against ``Shard/assignment(units:count:)``.
     public var unitIndices: [Int]
     /// For `work == "runs"`: the result file as a single machine writes it, holding only this shard's runs
     /// (in ``unitIndices`` order).
@@ -76,9 +77,32 @@ public struct Shard: Codable, Sendable, Equatable, Hashable, CustomStringConvert
         self.init(index: index, count: count)
     }
 
-    /// The positions this shard owns in a job of `units` units: `index, index + count, …`.
-    /// - Complexity: O(units / count).
-    public func unitIndices(of units: Int) -> [Int] { Array(stride(from: index, to: units, by: count)) }
+    /// The positions (ascending) this shard owns in a job of `units` units; see ``assignment(units:count:)``.
+    /// - Complexity: O(units log units).
+    public func unitIndices(of units: Int) -> [Int] { Self.assignment(units: units, count: count)[index] }
+
+    /// Every shard's positions (each ascending) in a job of `units` units split `count` ways.
+    ///
+    /// The units are dealt round-robin in a fixed scrambled order (sorted by SplitMix64's output function of their
+    /// position), so every shard gets ⌊units/count⌋ or ⌈units/count⌉ of them, and a mix of the whole sweep. Plain
+    /// round-robin in sweep order would not do: with `count` a multiple of the inner axes' sizes (8 seeds × 8 VM
+    /// counts, 64 shards) one shard would get every run of the smallest VM count and another every run of the
+    /// largest, a hundred times the work. Depends on `units` and `count` only, so every shard and `merge` agree.
+    /// - Complexity: O(units log units).
+    public static func assignment(units: Int, count: Int) -> [[Int]] {
+        let order = (0..<units).map { (key: scramble(UInt64($0)), unit: $0) }.sorted { ($0.key, $0.unit) < ($1.key, $1.unit) }
+        var shards = [[Int]](repeating: [], count: count)
+        for (position, entry) in order.enumerated() { shards[position % count].append(entry.unit) }
+        return shards.map { $0.sorted() }
+    }
+
+    /// SplitMix64's output function (Steele, Lea and Flood, OOPSLA 2014) of `value` + the golden-ratio increment.
+    static func scramble(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 
     public var description: String { "\(index)/\(count)" }
 
@@ -141,6 +165,7 @@ extension PartialResult {
     {
         guard let (firstSource, first) = parts.first else { throw .noParts }
         var bySlot: [String?] = Array(repeating: nil, count: first.shard.count)
+        let assignment = Shard.assignment(units: first.unitCount, count: first.shard.count)
         for (source, part) in parts {
             guard part.partialFormat == currentFormat else {
                 throw .unsupportedFormat(source: source, format: part.partialFormat)
@@ -158,7 +183,7 @@ extension PartialResult {
                 throw .duplicateShard(shard: part.shard, first: earlier, second: source)
             }
             bySlot[part.shard.index] = source
-            guard part.unitIndices == part.shard.unitIndices(of: part.unitCount) else {
+            guard part.unitIndices == assignment[part.shard.index] else {
                 throw .inconsistent(source: source, reason: "its unitIndices are not those of shard \(part.shard)")
             }
             guard let result = part.result, result.runs.count == part.unitIndices.count else {

@@ -34,6 +34,22 @@ import Testing
         }
     }
 
+    /// Equal shares (±1), every unit exactly once, and no aliasing with the sweep's axes: 32 threads × 8 VM counts
+    /// × 8 seeds in 64 shards still gives every shard several VM counts (plain round-robin would give one each).
+    @Test func shardsGetEqualMixedShares() {
+        for (units, count) in [(0, 3), (5, 8), (12, 13), (2048, 64), (2048, 7), (1000, 1)] {
+            let shards = Shard.assignment(units: units, count: count)
+            #expect(shards.count == count)
+            #expect(shards.flatMap { $0 }.sorted() == Array(0..<units), "\(units) units in \(count) shards")
+            let sizes = shards.map(\.count)
+            #expect((sizes.max() ?? 0) - (sizes.min() ?? 0) <= 1, "\(sizes)")
+            #expect(shards.allSatisfy { $0 == $0.sorted() })
+            #expect(Shard(index: count - 1, count: count).unitIndices(of: units) == shards[count - 1])
+        }
+        let vmCounts = Shard.assignment(units: 2048, count: 64).map { Set($0.map { $0 / 8 % 8 }).count }
+        #expect(vmCounts.allSatisfy { $0 >= 4 }, "VM counts per shard: \(vmCounts)")
+    }
+
     @Test func bandPercentilesInterpolateBetweenRanks() {
         let band = Band(samples: [8, 1, 7, 2, 6, 3, 5, 4])
         // NumPy: np.percentile(range(1, 9), [5, 50, 95]) == [1.35, 4.5, 7.65]

@@ -6,7 +6,7 @@
 #
 # Run it from the folder the scenario path is relative to (the jobs start there; result.json records the path
 # as given). PARTS_DIR and OUT_DIR must be on a file system every node sees. Prints "<array job id> <merge job id>".
-# --wait: return only when the merge job ended, with its exit code (sbatch --wait).
+# --wait: return only when the merge job ended (sbatch --wait); exit 1 unless it COMPLETED (a failed shard cancels it).
 # Environment: REPLSIM (binary, default replsim on PATH; exported to the jobs), CPUS_PER_SHARD (default 1),
 # SBATCH_EXTRA (more sbatch options for both jobs, e.g. "--partition=batch --time=01:00:00"),
 # LOG_DIR (Slurm output files, default PARTS_DIR/logs).
@@ -31,5 +31,22 @@ array=$(sbatch --parsable "${extra[@]}" --export=ALL --array="0-$((shards - 1))"
   "$here/shard.sbatch" "$parts" "$@")
 array="${array%%;*}"
 echo "$array"
-exec sbatch --parsable "${wait_flag[@]}" "${extra[@]}" --export=ALL --dependency="afterok:$array" \
-  --kill-on-invalid-dep=yes --output="$logs/merge-%j.out" "$here/merge.sbatch" "$parts" "$out"
+merge_args=(--export=ALL --dependency="afterok:$array" --kill-on-invalid-dep=yes --output="$logs/merge-%j.out"
+  "$here/merge.sbatch" "$parts" "$out")
+if [ ${#wait_flag[@]} -eq 0 ]; then
+  exec sbatch --parsable "${extra[@]}" "${merge_args[@]}"
+fi
+# sbatch --wait exits 0 also for a merge job Slurm cancelled (a shard failed), so the job's final state decides.
+sbatch --parsable --wait "${extra[@]}" "${merge_args[@]}" >"$logs/merge.jobid" &
+waiter=$!
+trap 'kill "$waiter" 2>/dev/null; exit 1' TERM INT
+status=0
+wait "$waiter" || status=$?
+trap - TERM INT
+merge="$(cut -d';' -f1 "$logs/merge.jobid")"
+echo "$merge"
+state="$(scontrol show job -o "$merge" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p')"
+if [ "$status" -ne 0 ] || [ "$state" != COMPLETED ]; then
+  echo "submit.sh: merge job $merge ended ${state:-in an unknown state} (exit $status); a shard failed? see $logs" >&2
+  exit 1
+fi

@@ -69,7 +69,7 @@ for s in socks: s.close()')
 
 # munged: own key (1 KiB of random bytes, as mungekey makes), socket and files in $WORK.
 mkdir -p "$WORK/munge"
-chmod 700 "$WORK/munge"
+chmod 755 "$WORK/munge"   # munged wants its socket's folder searchable by all; the key stays 0400
 dd if=/dev/urandom of="$WORK/munge/munge.key" bs=1024 count=1 status=none
 chmod 400 "$WORK/munge/munge.key"
 MUNGE_SOCKET="$WORK/munge/munge.socket"
@@ -136,7 +136,7 @@ echo "slurm e2e: one-node cluster up (node $NODE, $CPUS CPUs, ports $CTLD_PORT/$
 started=$SECONDS
 export REPLSIM="$BIN"
 ids=$(timeout "$TIMEOUT_S" deploy/slurm/submit.sh --wait "$SHARDS" "$WORK/parts" "$WORK/merged" \
-  sweep "$SCENARIO" "${SWEEP[@]}") || { echo "slurm e2e: the jobs failed or timed out ($ids)" >&2; exit 1; }
+  sweep "$SCENARIO" "${SWEEP[@]}") || { echo "slurm e2e: the jobs failed or timed out (job ids: $(echo $ids))" >&2; exit 1; }
 echo "slurm e2e: array job and merge job $(echo $ids) done in $((SECONDS - started)) s"
 parts=$(find "$WORK/parts" -maxdepth 1 -name 'part-*.json' | wc -l)
 [ "$parts" -eq "$SHARDS" ] || { echo "slurm e2e: expected $SHARDS parts, found $parts" >&2; exit 1; }
