@@ -52,6 +52,10 @@ import Testing
         ["live", "--target", target, "--generate", "1MiB", "--journal", "/proc/replsim-no"],
         ["live", "--target", target, "--generate", "1MiB", "--key", "!!"],
         ["live", "--target", target, "--generate", "1MiB", "--max-failures", "0"],
+        // merge: parts that are missing or not parts; a folder without parts; no --out
+        ["merge", path("none.json"), "--out", path("m")], ["merge", path("bad.json"), "--out", path("m")],
+        ["merge", path("profile.json"), "--out", path("m")], ["merge", fixtures.path, "--out", path("m")],
+        ["merge", path("bad.json")], ["run", ci, "--shard", "2/2"], ["sweep", ci, "--seeds", "0"],
         // bench-peer, and no subcommand at all
         ["bench-peer", "--vms", "0", "--threads", "1", "--link-bps", "1", "--rtt-s", "0", "--bytes-per-vm", "1"],
         ["no-such-command"],
