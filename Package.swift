@@ -94,7 +94,8 @@ targets += [
     .testTarget(name: "PcapTests", dependencies: ["Pcap"]),
 ]
 
-// MARK: - BlobIngress: Azure Blob REST subset server (Hummingbird 2), durable on disk, throttling and faults
+// MARK: - BlobIngress: Azure Blob REST subset server (Hummingbird 2), durable on disk, throttling and faults;
+// swift-log per request, Prometheus metrics through swift-metrics and swift-prometheus (docs/live.md)
 targets += [
     .target(
         name: "BlobIngress",
@@ -106,6 +107,8 @@ targets += [
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -150,7 +153,10 @@ targets += [
     ),
     .testTarget(
         name: "LiveDriverTests",
-        dependencies: ["LiveDriver", "UploadCore", "Results", "BlobIngress", "Compression", "Pcap"]
+        dependencies: [
+            "LiveDriver", "UploadCore", "Results", "BlobIngress", "Compression", "Pcap",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]
     ),
 ]
 
@@ -160,6 +166,7 @@ targets += [
         name: "replsim",
         dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
             "Scenario", "SimDriver", "Results", "Reports", "Pcap", "Compression",
             "BlobIngress", "Fidelity", "LiveDriver",
         ]
@@ -194,6 +201,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),

@@ -58,7 +58,8 @@ public struct BlobIngressConfiguration: Sendable {
     }
 }
 
-/// The Azure Blob REST subset server: `BlobStore` + `BlobResponder` on Hummingbird's HTTP/1.1 server.
+/// The Azure Blob REST subset server: `BlobStore` + `BlobResponder` on Hummingbird's HTTP/1.1 server, with a
+/// health route and Prometheus metrics beside it (``ObservabilityRoute``, ``IngressMetrics``).
 ///
 /// ```swift
 /// let server = try BlobIngressServer(configuration: .init(port: 0, dataDirectory: "/tmp/blobs"))
@@ -67,6 +68,8 @@ public struct BlobIngressConfiguration: Sendable {
 public struct BlobIngressServer: Sendable {
     public let configuration: BlobIngressConfiguration
     public let store: BlobStore
+    /// What `GET /metrics` shows; readable in-process too.
+    public let metrics = IngressMetrics()
     let key: [UInt8]
 
     /// Opens the data directory (loading what a previous run stored) and checks the configuration.
@@ -106,6 +109,7 @@ public struct BlobIngressServer: Sendable {
     }
 
     /// Serves until the calling task is cancelled. `onReady` gets the endpoint (with the real port) once bound.
+    /// `logger` gets one `info` line per Blob request and the HTTP server's own messages (default: warnings only).
     public func run(
         logger: Logger? = nil,
         onReady: @escaping @Sendable (BlobIngressEndpoint) async -> Void = { _ in }
@@ -122,7 +126,7 @@ public struct BlobIngressServer: Sendable {
         if logger == nil { log.logLevel = .warning }
         let configuration = self.configuration
         let app = Application(
-            responder: responder,
+            responder: ObservedResponder(blob: responder, metrics: metrics, logger: log),
             server: .http1(configuration: configuration.limits.http1),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),

@@ -98,32 +98,32 @@ public struct BlobResponder: HTTPResponder {
     func dispatch(_ parsed: BlobRequest, request: Request) async throws -> Response {
         let comp = parsed.queryValue("comp")
         let restype = parsed.queryValue("restype")
-        switch (parsed.method, restype, comp) {
-        case ("PUT", "container", nil):
+        switch BlobOperation(method: parsed.method, restype: restype, comp: comp) {
+        case .createContainer:
             try await blocking { try store.createContainer(parsed.container) }
             return Response(status: .created, headers: [.eTag: "\"0x0\""])
-        case ("GET", "container", nil), ("HEAD", "container", nil):
+        case .getContainerProperties:
             guard store.containerExists(parsed.container) else {
                 throw BlobServiceError(.containerNotFound, "The specified container does not exist.")
             }
             return Response(status: .ok, headers: [.eTag: "\"0x0\"", .contentLength: "0"])
-        case ("PUT", nil, "page"):
+        case .putPage:
             return try await putPage(parsed, request: request)
-        case ("PUT", nil, "block"):
+        case .putBlock:
             return try await putBlock(parsed, request: request)
-        case ("PUT", nil, "blocklist"):
+        case .putBlockList:
             return try await putBlockList(parsed, request: request)
-        case ("PUT", nil, nil):
+        case .putBlob:
             return try await putBlob(parsed, request: request)
-        case ("GET", nil, nil):
+        case .getBlob:
             return try await getBlob(parsed, includeBody: true)
-        case ("HEAD", nil, nil):
+        case .getBlobProperties:
             return try await getBlob(parsed, includeBody: false)
-        case ("DELETE", nil, nil):
+        case .deleteBlob:
             let blob = try parsed.requireBlob()
             try await blocking { try store.delete(container: parsed.container, blob: blob) }
             return Response(status: .accepted)
-        default:
+        case .unsupported:
             throw BlobServiceError(
                 .unsupportedHttpVerb,
                 "\(parsed.method) with restype=\(restype ?? "-") comp=\(comp ?? "-") is not supported by this server"

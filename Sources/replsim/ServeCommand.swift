@@ -2,6 +2,7 @@ import ArgumentParser
 import BlobIngress
 import Dispatch
 import Foundation
+import Logging
 
 /// `replsim serve`: the Azure Blob REST subset on loopback, durable under `--data`.
 struct Serve: ParsableCommand {
@@ -10,6 +11,10 @@ struct Serve: ParsableCommand {
         discussion: """
             Prints 'replsim serve: listening on http://HOST:PORT/ACCOUNT account=ACCOUNT' once ready (with the real \
             port when --port 0), then the SDK connection string. Stop it with Ctrl-C; acknowledged writes are on disk.
+
+            Besides the Blob API, without authentication: GET /healthz answers 200 'ok', GET /metrics the Prometheus \
+            metrics (requests by operation and status, bytes, throttled requests, latency histogram). Log lines go to \
+            standard error; at --log-level info one line per request. Routes and metric names: docs/live.md.
             """
     )
 
@@ -43,6 +48,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Largest request head (request line and headers) in bytes; larger closes the connection.")
     var maxHeaderBytes = ConnectionLimits.defaultMaxHeaderBytes
 
+    @Option(help: "Log level on standard error: trace, debug, info (one line per request), notice, warning, error.")
+    var logLevel: Logger.Level = .notice
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is outside 0...65535") }
         for (flag, seconds) in [("--header-timeout", headerTimeout), ("--idle-timeout", idleTimeout)]
@@ -74,11 +82,13 @@ struct Serve: ParsableCommand {
             )
         )
         BlobIngressServer.retainFreedMemoryForServing()
+        var logger = Logger(label: "replsim.serve", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = logLevel
         let outcome = ServeOutcome()
         let done = DispatchSemaphore(value: 0)
         Task {
             do {
-                try await server.run { endpoint in
+                try await server.run(logger: logger) { endpoint in
                     outcome.listening()
                     // Unbuffered, so a parent reading the pipe sees the port at once.
                     let text =
@@ -98,6 +108,8 @@ struct Serve: ParsableCommand {
         throw ExitCode(1)
     }
 }
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 /// The server task's error, handed back to the synchronous command.
 final class ServeOutcome: @unchecked Sendable {

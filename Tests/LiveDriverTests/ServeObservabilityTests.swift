@@ -1,0 +1,117 @@
+import AsyncHTTPClient
+import Foundation
+import Testing
+
+/// A real `replsim serve` and a real `replsim live` against it, both as processes: `GET /metrics` shows the
+/// counters moving while the run goes on and adds up to what the client acknowledged; `--log-level info` writes one
+/// line per request.
+@Suite("replsim serve observability", .serialized)
+struct ServeObservabilityTests {
+    @Test func metricsMoveDuringALiveRun() async throws {
+        let dir = try TempDirectory("serve-observability")
+        defer { dir.cleanUp() }
+        let serve = Process()
+        serve.executableURL = URL(fileURLWithPath: try replsimBinary())
+        serve.arguments = ["serve", "--port", "0", "--data", dir.file("blobs"), "--log-level", "info"]
+        FileManager.default.createFile(atPath: dir.file("serve.out"), contents: nil)
+        FileManager.default.createFile(atPath: dir.file("serve.err"), contents: nil)
+        serve.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: dir.file("serve.out")))
+        serve.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: dir.file("serve.err")))
+        let serveExit = exitSignal(of: serve)
+        try serve.run()
+        defer { if serve.isRunning { kill(serve.processIdentifier, SIGKILL) } }
+        let http = HTTPClient.shared
+
+        let ready = try await poll("serve to print its endpoint") {
+            let text = (try? String(contentsOfFile: dir.file("serve.out"), encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").first { $0.hasPrefix("replsim serve: listening on ") }
+                .map { String($0.dropFirst(28).prefix { $0 != " " }) }
+        }
+        let base = try #require(URL(string: ready)).deletingLastPathComponent().absoluteString.dropLast()
+        let health = try await fetch(http, "\(base)/healthz")
+        #expect(health.status == 200 && health.body == "ok\n")
+        #expect(putPage(try await fetch(http, "\(base)/metrics").body) == (0, 0))
+
+        // Three delta cycles 2 s apart after initial replication: the run goes on for at least 4 s after the last
+        // initial Put Page was counted, which is when the test looks.
+        let size = 16 << 20
+        let live = Process()
+        live.executableURL = URL(fileURLWithPath: try replsimBinary())
+        live.arguments = [
+            "live", "--target", ready, "--threads", "4", "--generate", "16MiB", "--generate-path", dir.file("image"),
+            "--generate-data-share", "1", "--chunk-size", "1MiB", "--cycles", "3", "--delta-every", "2s",
+            "--churn", "4MiB/s", "--out", dir.file("out"), "--quiet",
+        ]
+        let liveOut = Pipe()
+        live.standardOutput = liveOut
+        live.standardError = FileHandle.nullDevice
+        let liveExit = exitSignal(of: live)
+        try live.run()
+        let during = try await poll("initial replication to show in /metrics") {
+            let counted = putPage(try await fetch(http, "\(base)/metrics").body)
+            return counted.bytes >= Double(size) ? counted : nil
+        }
+        #expect(live.isRunning, "the live run ended before the delta cycles: /metrics was not read during the run")
+        let stdout = String(decoding: liveOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(await liveExit.value == 0, "\(stdout)")
+
+        let after = try await fetch(http, "\(base)/metrics").body
+        let final = putPage(after)
+        #expect(final.requests > during.requests, "the delta cycles' Put Pages must add to the counters: \(after)")
+        let acknowledged = stdout.split(separator: "\n").first { $0.hasPrefix("uploaded ") }
+            .flatMap { Double($0.dropFirst(9).prefix { $0.isNumber }) }
+        #expect(final.bytes == acknowledged, "received bytes \(final.bytes) vs 'uploaded' in: \(stdout)")
+
+        // Every log line is written before its response goes out (standard error is unbuffered), so a hard stop
+        // loses none.
+        kill(serve.processIdentifier, SIGKILL)
+        _ = await serveExit.value
+        let log = try String(contentsOfFile: dir.file("serve.err"), encoding: .utf8)
+        let requestLines = log.split(separator: "\n").filter { $0.contains(" info ") && $0.contains("operation=") }
+        let total = after.split(separator: "\n").filter { $0.hasPrefix("replsim_blob_requests_total{") }
+            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
+        #expect(Double(requestLines.count) == total, "one info line per request: \(requestLines.count) vs \(total)")
+        #expect(!log.contains("/healthz") && !log.contains("/metrics"), "the routes are not Blob requests")
+    }
+
+    /// `replsim_blob_requests_total` of Put Pages answered 201 and their received bytes.
+    func putPage(_ exposition: String) -> (requests: Double, bytes: Double) {
+        func value(_ prefix: String) -> Double {
+            exposition.split(separator: "\n").first { $0.hasPrefix(prefix) }
+                .flatMap { $0.split(separator: " ").last.flatMap { Double($0) } } ?? 0
+        }
+        return (
+            value(#"replsim_blob_requests_total{operation="PutPage",status="201"}"#),
+            value(#"replsim_blob_received_bytes_total{operation="PutPage"}"#)
+        )
+    }
+
+    func fetch(_ http: HTTPClient, _ url: String) async throws -> (status: Int, body: String) {
+        let response = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 24)
+        return (Int(response.status.code), String(buffer: body))
+    }
+
+    /// The process's exit status once it has ended (set before `run()`; no busy wait).
+    func exitSignal(of process: Process) -> Task<Int32, Never> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
+        process.terminationHandler = {
+            continuation.yield($0.terminationStatus)
+            continuation.finish()
+        }
+        return Task {
+            var iterator = stream.makeAsyncIterator()
+            return await iterator.next() ?? -1
+        }
+    }
+
+    /// Polls `condition` every 20 ms until it yields a value, for at most 120 s.
+    func poll<T>(_ what: String, _ condition: () async throws -> T?) async throws -> T {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            if let value = try await condition() { return value }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestFailure("gave up waiting for \(what) after 120 s")
+    }
+}
