@@ -71,6 +71,10 @@ enum Simulate {
     }
 
     /// The result file of simulated `runs` of `scenario` (the one place its header fields are filled).
+    ///
+    /// Shards (`--shard`) write this same file with their runs only, and `replsim merge` keeps its header and puts
+    /// all runs back; so a header field must not depend on the runs. What does (such as `bands`) is derived by
+    /// `ResultFile` whenever its runs are set, which a merge does too.
     static func resultFile(_ scenario: Scenario, seed: UInt64?, referenceRunID: String?, runs: [RunResult]) -> ResultFile {
         let base = scenario.document
         return ResultFile(

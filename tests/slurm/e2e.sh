@@ -29,8 +29,18 @@ if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! comm
   command -v apt-get >/dev/null || skip "slurm-wlm and munge are not installed and there is no apt-get"
   echo "slurm e2e: installing slurm-wlm and munge"
   apt-get update -qq
-  # Should the packages start system daemons, ours do not meet them: own ports, socket, key and files.
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge >/dev/null
+  # The packages' own services must not start (this test starts its own daemons): a policy-rc.d that denies
+  # every start (exit 101, Debian's invoke-rc.d convention) for the length of the install, unless one exists.
+  policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' > "$policy"
+    chmod 755 "$policy"
+  fi
+  status=0
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge >/dev/null || status=$?
+  [ -z "$policy" ] || rm -f "$policy"
+  [ "$status" -eq 0 ] || { echo "slurm e2e: apt-get install slurm-wlm munge failed ($status)" >&2; exit 1; }
 fi
 
 BIN="${1:-$(swift build --show-bin-path)/replsim}"
