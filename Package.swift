@@ -14,7 +14,7 @@ let hotLoopSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unche
 
 // MARK: - SimKernel: discrete-event engine (integer-ns time, (time, seq) queue, seeded streams, trace hash)
 // Own binary heap instead of HeapModule: equal or faster in Benchmarks/ (EventQueue_steady_100k vs
-// HeapModule_steady_100k) and BUILD-NOTES §5 (1.4x), and NetModel reuses it for finish points.
+// HeapModule_steady_100k) and docs/sources.md §B.5 (1.4x), and NetModel reuses it for finish points.
 targets += [
     .target(name: "SimKernel", swiftSettings: hotLoopSettings),
     .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
@@ -126,7 +126,7 @@ targets += [
     ),
 ]
 
-// MARK: - FidelityTests: replsim vs packet-level ns-3 (issue 8); the comparison library lives in validation/
+// MARK: - FidelityTests: replsim vs packet-level ns-3; the comparison library lives in validation/
 targets += [
     .target(name: "Fidelity", dependencies: ["Scenario", "SimDriver", "Results"], path: "validation/Fidelity"),
     .testTarget(name: "FidelityTests", dependencies: ["Fidelity", "NetModel", "Scenario"]),

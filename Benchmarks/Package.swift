@@ -1,5 +1,5 @@
 // swift-tools-version: 6.1
-// replsim engine benchmarks (nested package; BUILD-NOTES §4). Run from this folder:
+// replsim engine benchmarks (nested package; docs/sources.md §B.4). Run from this folder:
 //   swift package benchmark                                # everything (Engine, Replsim and Live benchmarks)
 //   ../scripts/bench-check.sh                              # the fast gated set (malloc-count thresholds)
 //   swift run -c release SyntheticWorkloadTimer        # the 100 VM × 32 thread workload, wall time

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Performance regression gate for CI (issue 7): runs a small, fast set of Benchmarks/ against the committed
+# Performance regression gate for CI: runs a small, fast set of Benchmarks/ against the committed
 # p90 thresholds in Benchmarks/Thresholds/ (malloc counts: deterministic; wall clock is not gated here).
 #
 # Usage: scripts/bench-check.sh [extra --filter regex ...]
 #   BENCH_FILTER   regex of benchmarks to check (default: the fast set below)
 # Exit status: 0 when within thresholds or only better; 1 on a regression (benchmarkThresholdRegression);
 # 2 when the benchmark tool itself failed. `swift package benchmark thresholds check` exits 1 for improvements
-# as well (BUILD-NOTES §4 gotcha), so the output is inspected instead of the exit code.
+# as well (docs/sources.md §B.4), so the output is inspected instead of the exit code.
 # After an intended change: cd Benchmarks && swift package --allow-writing-to-package-directory benchmark \
 #   thresholds update --filter '<name>'   (and commit Benchmarks/Thresholds/).
 set -uo pipefail

@@ -9,17 +9,17 @@ import Foundation
 ///               "slowMilliseconds": 200 } }
 /// ```
 public struct IngressProfile: Codable, Sendable, Equatable {
-    /// Per-blob ingress cap in bytes/s (Azure page blob: 60 MiB/s; shared/DOMAIN.md §3.2).
+    /// Per-blob ingress cap in bytes/s (Azure page blob: 60 MiB/s; docs/sources.md §3.2).
     public var perBlobBytesPerSecond: Double?
-    /// Per-blob request cap (Azure: 500 requests/s per blob; shared/DOMAIN.md §3.2).
+    /// Per-blob request cap (Azure: 500 requests/s per blob; docs/sources.md §3.2).
     public var perBlobRequestsPerSecond: Double?
-    /// Per-account ingress cap in bytes/s (e.g. 25 Gbit/s = 3.125e9 outside the listed regions; DOMAIN.md §3.1).
+    /// Per-account ingress cap in bytes/s (e.g. 25 Gbit/s = 3.125e9 outside the listed regions; docs/sources.md §3.1).
     public var perAccountBytesPerSecond: Double?
-    /// Per-account request cap (20,000 or 40,000 requests/s; shared/DOMAIN.md §3.1).
+    /// Per-account request cap (20,000 or 40,000 requests/s; docs/sources.md §3.1).
     public var perAccountRequestsPerSecond: Double?
     /// Seconds of burst each token bucket holds (default 1 s).
     public var burstSeconds: Double?
-    /// Largest Put Page body (Azure: 4 MiB; shared/DOMAIN.md §1.4).
+    /// Largest Put Page body (Azure: 4 MiB; docs/sources.md §1.4).
     public var maxPutPageBytes: Int?
     /// Largest Put Blob or Put Block body (default 256 MiB; Azure allows more, this server streams to disk).
     public var maxPutBlobBytes: Int?
@@ -50,7 +50,7 @@ public struct IngressProfile: Codable, Sendable, Equatable {
         self.faults = faults
     }
 
-    /// Azure's published single-blob targets: 60 MiB/s and 500 requests/s per blob (shared/DOMAIN.md §3.2).
+    /// Azure's published single-blob targets: 60 MiB/s and 500 requests/s per blob docs/sources.md §3.2).
     public static let azurePageBlob = IngressProfile(
         perBlobBytesPerSecond: 60 * 1_048_576,
         perBlobRequestsPerSecond: 500

@@ -3,7 +3,7 @@
 /// Each limit is a bucket holding at most `rate × burstSeconds` tokens, refilled continuously at `rate`. A request
 /// of b bytes needs 1 request token and b byte tokens from its blob's buckets and the account's. If any bucket is
 /// short, nothing is taken and the request is refused with `Retry-After` = ceil(shortfall / rate) seconds (at
-/// least 1), as Azure answers 503 Server Busy at its partition targets (shared/DOMAIN.md §3.3).
+/// least 1), as Azure answers 503 Server Busy at its partition targets docs/sources.md §3.3).
 /// A request larger than a whole bucket is admitted when that bucket is full (its balance goes negative), so
 /// big requests are slowed, not refused forever.
 public struct IngressThrottle: Sendable {

@@ -4,7 +4,7 @@ import CZlib
 ///
 /// Feed input in pieces with ``compress(_:finish:)``; pass `finish: true` with the last piece (it may be empty).
 /// Level 1 is the default for replication: on this machine zlib 1.2.13 level 1 runs at about 65 MB/s on random
-/// data and 130 MB/s on 50 %-compressible data per core (shared/BUILD-NOTES.md §1), level 6 is 10–20 % slower.
+/// data and 130 MB/s on 50 %-compressible data per core (docs/sources.md §B.1), level 6 is 10–20 % slower.
 ///
 /// Not thread-safe: one `Deflater` per stream. It frees zlib's state on deinit.
 /// - Complexity: O(n) per call in the input size; zlib keeps about 256 KiB of state (window 15, memLevel 8).

@@ -6,9 +6,9 @@ public struct LiveConfiguration: Sendable {
     public var target: LiveTarget
     /// Source images, one page blob each (`disk0`, `disk1`, ... in the container).
     public var sources: [String]
-    /// Upload threads = persistent connections (`UploadThreadsPerVM`, 1...32, DOMAIN.md §1.1).
+    /// Upload threads = persistent connections (`UploadThreadsPerVM`, 1...32, docs/sources.md §1.1).
     public var threads: Int
-    /// Largest Put Page, bytes: a multiple of 512, at most 4 MiB (the Put Page limit, DOMAIN.md §1.4).
+    /// Largest Put Page, bytes: a multiple of 512, at most 4 MiB (the Put Page limit, docs/sources.md §1.4).
     public var chunkBytes: Int64
     /// zlib level (0...9) whose cost and ratio are measured per chunk; `nil` measures nothing. The bytes sent stay
     /// raw either way (see docs/live.md: a page blob stores pages, not compressed streams).
@@ -31,7 +31,7 @@ public struct LiveConfiguration: Sendable {
     /// ``deltaIntervalNanos`` the core seals the changes recorded since the last cycle into a new one, which commits
     /// (a recovery point) once all its chunks are acknowledged; the run ends when the last one commits.
     public var deltaCycles: Int
-    /// Time between cycles, nanoseconds (ASR for Hyper-V: 30 s, 5 min or 15 min, DOMAIN.md §1.3).
+    /// Time between cycles, nanoseconds (ASR for Hyper-V: 30 s, 5 min or 15 min, docs/sources.md §1.3).
     public var deltaIntervalNanos: Int64
     /// The RPO the run is judged against in `result.json` (as `replication.targetRPO` in a scenario).
     public var targetRPONanos: Int64

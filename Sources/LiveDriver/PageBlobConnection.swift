@@ -20,7 +20,7 @@ struct BlobReply: Sendable {
 /// One upload thread's persistent HTTP/1.1 connection to the Blob service, signing with Shared Key.
 ///
 /// One `HTTPClient` per thread with a connection limit of 1 pins exactly one TCP connection to the thread
-/// (BUILD-NOTES §3: AHC's pool does not pin connections to callers; one client per worker does), `.http1Only`.
+/// (docs/sources.md §B.3: AHC's pool does not pin connections to callers; one client per worker does), `.http1Only`.
 /// A reset connection is re-opened by AHC on the next request. A connection that cannot be opened fails the request
 /// at once (`retryConnectionEstablishment` off): retrying is the upload core's retry policy's job, and AHC's own
 /// retries would hide the cause until the request deadline.

@@ -5,7 +5,7 @@ import Foundation
 /// The blob's size is the file's size rounded up to 512 bytes (a page blob holds whole pages); the bytes past the
 /// end of the file read as zeros. The used extents are the file's data regions as the file system reports them
 /// (`lseek` `SEEK_DATA` / `SEEK_HOLE`): holes read as zeros and a new page blob is all zeros, so holes are not sent,
-/// as ASR copies only used blocks (DOMAIN.md §1.3). On a file system without hole reporting the whole file is data.
+/// as ASR copies only used blocks (docs/sources.md §1.3). On a file system without hole reporting the whole file is data.
 ///
 /// Thread-safe: `pread` has no shared file offset.
 public final class SourceDisk: Sendable {

@@ -18,7 +18,7 @@ public enum CrossTraffic: Sendable, Equatable {
     }
 }
 
-/// An internet fallback path (DOMAIN.md §5.1: site-to-site VPN typically < 1 Gbps; RTT 20-150 ms and loss
+/// An internet fallback path (docs/sources.md §5.1: site-to-site VPN typically < 1 Gbps; RTT 20-150 ms and loss
 /// 1e-4..1e-2 are planning assumptions, not published figures).
 public struct FallbackPathConfig: Sendable, Equatable {
     public var name: String
@@ -36,7 +36,7 @@ public struct FallbackPathConfig: Sendable, Equatable {
     }
 }
 
-/// A private-peering circuit (ExpressRoute, DOMAIN.md §4).
+/// A private-peering circuit (ExpressRoute, docs/sources.md §4).
 public struct CircuitConfig: Sendable, Equatable {
     /// How the circuit's bandwidth B is policed.
     public enum Policing: String, Sendable, Equatable {

@@ -1,6 +1,6 @@
 import SimKernel
 
-/// Scalability targets of a standard storage account (DOMAIN.md §3.1).
+/// Scalability targets of a standard storage account (docs/sources.md §3.1).
 public struct StorageAccountLimits: Sendable, Equatable {
     public var ingressBitsPerSecond: Double
     public var requestsPerSecond: Double

@@ -67,14 +67,14 @@ public struct TCPParameters: Sendable, Equatable {
     /// Maximum segment size in bytes (1460 for a 1500-byte MTU).
     public var mssBytes: Int
     /// Window limit in bytes (receive window or send buffer), or nil for none. Windows before receive-window
-    /// auto-tuning used 65,535 bytes (DOMAIN.md §5.2).
+    /// auto-tuning used 65,535 bytes (docs/sources.md §5.2).
     public var windowBytes: Int?
     /// Model slow start at all (off gives the steady-state caps from the first byte).
     public var slowStart: Bool
     /// Initial window in segments: 10 (RFC 6928).
     public var initialWindowSegments: Int
     /// Restart slow start after an idle period longer than the RTO: Linux `tcp_slow_start_after_idle`, default 1
-    /// (RFC 2861 behaviour; DOMAIN.md §5.2).
+    /// (RFC 2861 behaviour; docs/sources.md §5.2).
     public var slowStartAfterIdle: Bool
     /// Window growth per acknowledged segment (Linux, default) or per ACK (ns-3 NewReno).
     public var ackCounting: AckCounting
@@ -85,7 +85,7 @@ public struct TCPParameters: Sendable, Equatable {
     /// Full-size packets at the path's slowest resource added to the RTT of the window limit: the data packet's
     /// and its ACK partner's serialisation (store-and-forward; ns-3 measured 2.27 ms at 2 ms base RTT and
     /// 100 Mbit/s, validation/ns3/NOTES.md observation 2): 2 models that; 0 (default) gives the pure
-    /// window / RTT of DOMAIN.md §5.2. Under 1 % at ≥ 10 ms RTT or ≥ 1 Gbit/s.
+    /// window / RTT of docs/sources.md §5.2. Under 1 % at ≥ 10 ms RTT or ≥ 1 Gbit/s.
     public var serialisationPackets: Double
 
     public init(
@@ -137,7 +137,7 @@ public struct TCPParameters: Sendable, Equatable {
 
 /// TCP throughput limits of one connection, in bits/s. Pure functions; each cites its source.
 public enum TCPCaps {
-    /// Window limit: window / RTT. Source: the bandwidth-delay product (DOMAIN.md §5.2; Windows Server docs
+    /// Window limit: window / RTT. Source: the bandwidth-delay product (docs/sources.md §5.2; Windows Server docs
     /// "throughput = window / latency": 64 KiB at 10 ms ≈ 52.4 Mbit/s).
     public static func window(bytes: Int, rttSeconds: Double) -> Double {
         Double(bytes) * 8 / rttSeconds

@@ -2,7 +2,7 @@
 /// `RunResult.bottleneckShares` use.
 ///
 /// The result fields stay `String` so that a newer writer can add a kind without breaking older
-/// readers; this enum is the vocabulary writers should use. Sources for the caps: DOMAIN.md §3 (storage
+/// readers; this enum is the vocabulary writers should use. Sources for the caps: docs/sources.md §3 (storage
 /// scalability targets: 60 MiB/s and 500 req/s per page blob), §4 (ExpressRoute), §5.2 (TCP).
 public enum BottleneckKind: String, Codable, Sendable, Equatable, CaseIterable {
     /// Not enough upload threads for the work: demand (threads × per-connection rate) is the limit.

@@ -26,7 +26,7 @@ public enum CircuitConnection: String, Sendable, Equatable, Codable, CaseIterabl
     case primary, secondary, both
 }
 
-/// How fast routing notices a dead connection (DOMAIN §4).
+/// How fast routing notices a dead connection (docs/sources.md §4).
 public enum FailureDetection: Sendable, Equatable, Codable {
     /// BGP hold timer: 180 s (MSEE default keepalive 60 s / hold 180 s). YAML `detection: bgp`.
     case bgp
@@ -81,7 +81,7 @@ public struct HostRestart: Sendable, Equatable, Codable {
     public var downForNanoseconds: Int64
 }
 
-/// Named storage-account presets (DOMAIN §3.1 table; per-blob targets from §3.2).
+/// Named storage-account presets (docs/sources.md §3.1 table; per-blob targets from §3.2).
 public enum StoragePreset: String, Sendable, CaseIterable {
     /// 2015-03 targets, US regions, GRS: 10 Gbps ingress, 20,000 req/s.
     case usGRS2015 = "us-grs-2015"
@@ -96,7 +96,7 @@ public enum StoragePreset: String, Sendable, CaseIterable {
     /// 2025-11 targets, other regions: 25 Gbps ingress, 20,000 req/s.
     case otherRegion2025 = "other-region-2025"
 
-    /// The preset's values. Every preset has the per-blob 60 MiB/s and 500 req/s targets (DOMAIN §3.2; the
+    /// The preset's values. Every preset has the per-blob 60 MiB/s and 500 req/s targets (docs/sources.md §3.2; the
     /// 2015 text says "60 MB per second", replsim uses 60 MiB/s as the current page-blob target and §7 does),
     /// and the default server latency (median 5 ms, σ 0.5; replsim assumption).
     public var account: StorageAccount {

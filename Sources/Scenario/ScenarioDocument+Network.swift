@@ -1,6 +1,6 @@
 /// The network between the hosts and the storage account.
 public struct Network: Sendable, Equatable, Codable {
-    /// The ExpressRoute circuit (public/Microsoft peering, DOMAIN §0); nil when replication goes over the
+    /// The ExpressRoute circuit (public/Microsoft peering, docs/sources.md §0); nil when replication goes over the
     /// internet only (then `fallbackPaths` must not be empty and the first one carries the traffic).
     public var circuit: Circuit?
     /// TCP settings of every upload connection.
@@ -9,11 +9,11 @@ public struct Network: Sendable, Equatable, Codable {
     public var fallbackPaths: [FallbackPath]
 }
 
-/// An ExpressRoute circuit: a primary and a secondary connection (DOMAIN §4).
+/// An ExpressRoute circuit: a primary and a secondary connection (docs/sources.md §4).
 public struct Circuit: Sendable, Equatable, Codable {
-    /// Procured bandwidth B in bits/s (required, > 0). 2015 offers: 10 Mbps ... 10 Gbps (DOMAIN §4).
+    /// Procured bandwidth B in bits/s (required, > 0). 2015 offers: 10 Mbps ... 10 Gbps (docs/sources.md §4).
     public var bandwidthBitsPerSecond: Double
-    /// Round-trip time in ns (default 2 ms; DOMAIN §4 has no published ER RTT, 2 ms is the reference case).
+    /// Round-trip time in ns (default 2 ms; docs/sources.md §4 has no published ER RTT, 2 ms is the reference case).
     public var rttNanoseconds: Int64
     /// Packet-loss probability in [0, 1) (default 0).
     public var loss: Double
@@ -28,7 +28,7 @@ public struct Circuit: Sendable, Equatable, Codable {
 
 /// Circuit policing model.
 public enum Policer: String, Sendable, Equatable, Codable, CaseIterable {
-    /// Each connection policed at B: up to 2B with both up ("burst to two times", DOMAIN §4), B with one down.
+    /// Each connection policed at B: up to 2B with both up ("burst to two times", docs/sources.md §4), B with one down.
     case dual
     /// One policer at B whatever the connections' state.
     case single
@@ -36,9 +36,9 @@ public enum Policer: String, Sendable, Equatable, Codable, CaseIterable {
 
 /// Congestion-control response used for loss-limited throughput.
 public enum TCPVariant: String, Sendable, Equatable, Codable, CaseIterable {
-    /// RFC 9438 response function, the larger of CUBIC and Reno-friendly (DOMAIN §5.2).
+    /// RFC 9438 response function, the larger of CUBIC and Reno-friendly (docs/sources.md §5.2).
     case cubic
-    /// Mathis et al. 1997, MSS/RTT · 1.22/√p (DOMAIN §5.2).
+    /// Mathis et al. 1997, MSS/RTT · 1.22/√p (docs/sources.md §5.2).
     case reno
 }
 
@@ -46,13 +46,13 @@ public enum TCPVariant: String, Sendable, Equatable, Codable, CaseIterable {
 public struct TCPSettings: Sendable, Equatable, Codable {
     /// Congestion control (default `.cubic`).
     public var variant: TCPVariant
-    /// Maximum segment size in bytes, 536...9000 (default 1460, DOMAIN §7).
+    /// Maximum segment size in bytes, 536...9000 (default 1460, docs/sources.md §7).
     public var mssBytes: Int64
-    /// Initial congestion window in segments, 1...100 (default 10, RFC 6928 / issue 2).
+    /// Initial congestion window in segments, 1...100 (default 10, RFC 6928).
     public var initialWindowSegments: Int
-    /// Receive window in bytes (default 16 MiB: Windows "Normal" auto-tuning, 64 KiB × 2⁸, DOMAIN §5.2/§7).
+    /// Receive window in bytes (default 16 MiB: Windows "Normal" auto-tuning, 64 KiB × 2⁸, docs/sources.md §5.2/§7).
     public var receiveWindowBytes: Int64
-    /// Restart slow start after an idle period longer than the RTO (default true, Linux default, DOMAIN §5.2).
+    /// Restart slow start after an idle period longer than the RTO (default true, Linux default, docs/sources.md §5.2).
     public var slowStartAfterIdle: Bool
     /// Window growth per acknowledged segment (Linux, RFC 3465; default) or per ACK (ns-3 NewReno).
     public var ackCounting: TCPAckCounting = .perSegment
@@ -82,7 +82,7 @@ public enum TCPAckCounting: String, Sendable, Equatable, Codable, CaseIterable {
 
 /// Which CUBIC loss response to use. YAML `cubicResponse: rfc9438 | ns3`.
 public enum TCPCubicResponse: String, Sendable, Equatable, Codable, CaseIterable {
-    /// RFC 9438: the larger of the cubic response and the Reno-friendly window (DOMAIN §5.2).
+    /// RFC 9438: the larger of the cubic response and the Reno-friendly window (docs/sources.md §5.2).
     case rfc9438
     /// ns-3 3.37 TcpCubic (no Reno-friendly region), fitted: docs/accuracy.md.
     case ns3
@@ -94,9 +94,9 @@ public struct FallbackPath: Sendable, Equatable, Codable {
     public var name: String
     /// Capacity in bits/s (required, > 0).
     public var capacityBitsPerSecond: Double
-    /// Round-trip time in ns (default 50 ms; DOMAIN §5.1 planning range 20-150 ms, unconfirmed).
+    /// Round-trip time in ns (default 50 ms; docs/sources.md §5.1 planning range 20-150 ms, unconfirmed).
     public var rttNanoseconds: Int64
-    /// Packet-loss probability in [0, 1) (default 1e-4; DOMAIN §5.1 range 1e-4..1e-2, unconfirmed).
+    /// Packet-loss probability in [0, 1) (default 1e-4; docs/sources.md §5.1 range 1e-4..1e-2, unconfirmed).
     public var loss: Double
     /// Share of capacity taken by other traffic (default `.constant(0)`).
     public var crossTraffic: CrossTraffic
@@ -121,7 +121,7 @@ public struct CrossTrafficPoint: Sendable, Equatable, Codable {
     public var share: Double
 }
 
-/// The storage account's scalability targets (DOMAIN §3.1, §3.2).
+/// The storage account's scalability targets (docs/sources.md §3.1, §3.2).
 public struct StorageAccount: Sendable, Equatable, Codable {
     /// Preset the values started from (`us-grs-2015`, …; default `major-region-2025`); explicit keys override it.
     public var preset: String
@@ -129,9 +129,9 @@ public struct StorageAccount: Sendable, Equatable, Codable {
     public var ingressBitsPerSecond: Double
     /// Account request-rate cap in requests/s.
     public var requestsPerSecond: Double
-    /// Per page blob throughput cap in bits/s (default 60 MiB/s = 503.3 Mbit/s, DOMAIN §3.2).
+    /// Per page blob throughput cap in bits/s (default 60 MiB/s = 503.3 Mbit/s, docs/sources.md §3.2).
     public var blobBitsPerSecond: Double
-    /// Per blob request-rate cap in requests/s (default 500, DOMAIN §3.2).
+    /// Per blob request-rate cap in requests/s (default 500, docs/sources.md §3.2).
     public var blobRequestsPerSecond: Double
     /// Median server latency per request in ns (default 5 ms; replsim assumption, no published figure).
     public var serverLatencyMedianNanoseconds: Int64

@@ -1,5 +1,5 @@
 /// A VM's write churn: bytes per second of changed data that delta cycles must upload. Per VM, spread over its
-/// disks in proportion to their sizes (a driver decision; ASR's limits are per VM, DOMAIN §1.5).
+/// disks in proportion to their sizes (a driver decision; ASR's limits are per VM, docs/sources.md §1.5).
 public enum Churn: Sendable, Equatable, Codable {
     /// No churn (delta cycles upload nothing).
     case none
@@ -57,20 +57,20 @@ public struct ChurnSample: Sendable, Equatable, Codable {
 
 /// ASR replication settings.
 public struct Replication: Sendable, Equatable, Codable {
-    /// Delta-cycle interval in ns: 30 s, 5 min or 15 min only (ASR's set, DOMAIN §1.3); default 5 min
-    /// (Deployment Planner default copy frequency, DOMAIN §1.3).
+    /// Delta-cycle interval in ns: 30 s, 5 min or 15 min only (ASR's set, docs/sources.md §1.3); default 5 min
+    /// (Deployment Planner default copy frequency, docs/sources.md §1.3).
     public var frequencyNanoseconds: Int64
-    /// Target RPO in ns, ≥ frequency (default 15 min, the planner's `-DesiredRPO` default, DOMAIN §2.1).
+    /// Target RPO in ns, ≥ frequency (default 15 min, the planner's `-DesiredRPO` default, docs/sources.md §2.1).
     public var targetRPONanoseconds: Int64
-    /// `UploadThreadsPerVM`, 1...32 (default 4, DOMAIN §1.1). Sweep alias `threadsPerVM`.
+    /// `UploadThreadsPerVM`, 1...32 (default 4, docs/sources.md §1.1). Sweep alias `threadsPerVM`.
     public var uploadThreadsPerVM: Int
-    /// Bytes per upload request: a multiple of 512 and ≤ 4 MiB (Put Page maximum, DOMAIN §1.4); default 4 MiB.
+    /// Bytes per upload request: a multiple of 512 and ≤ 4 MiB (Put Page maximum, docs/sources.md §1.4); default 4 MiB.
     public var chunkSizeBytes: Int64
-    /// Wire bytes / raw bytes, in (0, 1] (default 1: Hyper-V→Azure has no built-in compression, DOMAIN §1.4).
+    /// Wire bytes / raw bytes, in (0, 1] (default 1: Hyper-V→Azure has no built-in compression, docs/sources.md §1.4).
     public var compressibility: Double
     /// Compression throughput in raw bytes/s per host core; nil (default) means compression costs no CPU.
     public var compressionBytesPerSecondPerCore: Double?
-    /// Pending change as a fraction of a disk that forces a resync (default 0.5, DOMAIN §1.3).
+    /// Pending change as a fraction of a disk that forces a resync (default 0.5, docs/sources.md §1.3).
     public var resyncThreshold: Double
     /// Retry schedule for failed or throttled uploads (default `.asrOutage`).
     public var retry: RetryPolicy
@@ -80,7 +80,7 @@ public struct Replication: Sendable, Equatable, Codable {
 
 /// When a failed chunk is retried. The core also honours a server's "retry after".
 public enum RetryPolicy: Sendable, Equatable, Codable {
-    /// ASR's schedule for recoverable errors: 1, 2, 4, 8, 10 min, then every 30 min (DOMAIN §1.3).
+    /// ASR's schedule for recoverable errors: 1, 2, 4, 8, 10 min, then every 30 min (docs/sources.md §1.3).
     /// YAML `retry: asr-outage`.
     case asrOutage
     /// delay(n) = min(cap, base · 2ⁿ⁻¹) · (1 ± jitter·u), u uniform in [0, 1).
@@ -93,16 +93,16 @@ public enum RetryPolicy: Sendable, Equatable, Codable {
 
 /// Parameters of `RetryPolicy.exponential`.
 public struct ExponentialBackoff: Sendable, Equatable, Codable {
-    /// First delay in ns (> 0; default 2 s, the storage checklist's first retry, DOMAIN §3.3).
+    /// First delay in ns (> 0; default 2 s, the storage checklist's first retry, docs/sources.md §3.3).
     public var baseNanoseconds: Int64
-    /// Largest delay in ns (≥ base; default 30 s, DOMAIN §3.3).
+    /// Largest delay in ns (≥ base; default 30 s, docs/sources.md §3.3).
     public var capNanoseconds: Int64
     /// Relative jitter in [0, 1) (default 0.2; replsim assumption).
     public var jitter: Double
 }
 
-/// MARS-agent throttle (`Set-OBMachineSetting`, DOMAIN §1.2): one cap during work hours on work days, another
-/// outside. Each cap is in 512 Kbps ... 1,023 Mbps (the newer documented range, DOMAIN §1.2).
+/// MARS-agent throttle (`Set-OBMachineSetting`, docs/sources.md §1.2): one cap during work hours on work days, another
+/// outside. Each cap is in 512 Kbps ... 1,023 Mbps (the newer documented range, docs/sources.md §1.2).
 public struct BandwidthThrottle: Sendable, Equatable, Codable {
     /// Work days (default Monday to Friday), in week order.
     public var workDays: [Weekday]

@@ -3,7 +3,7 @@
 ///
 /// Units everywhere: bandwidth in **bits per second** (`Double`), sizes in **bytes** (`Int64`), times and durations
 /// in **nanoseconds** (`Int64`, simulated time starting at 0), ratios as `Double` in [0, 1] unless stated.
-/// Defaults and their sources are listed in docs/scenarios.md (DOMAIN.md sections in brackets below).
+/// Defaults and their sources are listed in docs/scenarios.md (docs/sources.md sections in brackets below).
 ///
 /// Promises (checked at load, see `ScenarioLoader`): every bandwidth and capacity > 0; threads in 1...32;
 /// frequency ∈ {30 s, 5 min, 15 min}; target RPO ≥ frequency; chunk size a multiple of 512 and ≤ 4 MiB;
@@ -48,7 +48,7 @@ public struct MeasurementWindow: Sendable, Equatable, Codable {
 
 /// The replication phases a run simulates. YAML `phases: initial | delta | both`.
 public enum Phases: String, Sendable, Equatable, Codable, CaseIterable {
-    /// Initial replication only: each VM copies its disks one by one [DOMAIN §1.3]; the run ends when all are
+    /// Initial replication only: each VM copies its disks one by one [docs/sources.md §1.3]; the run ends when all are
     /// copied or at the duration.
     case initial
     /// Delta replication only: disks are assumed already seeded; cycles upload churn every `frequency`.
@@ -61,7 +61,7 @@ public enum Phases: String, Sendable, Equatable, Codable, CaseIterable {
 public struct Host: Sendable, Equatable, Codable {
     /// Unique host name (default `host-N`, 1-based).
     public var name: String
-    /// Host NIC capacity in bits/s (default 10 Gbps; a 10 GbE NIC as in DOMAIN §1.6).
+    /// Host NIC capacity in bits/s (default 10 Gbps; a 10 GbE NIC as in docs/sources.md §1.6).
     public var nicBitsPerSecond: Double
     /// CPU cores available for compression (default 16; replsim assumption). Only matters with a compression cost.
     public var cores: Int
@@ -81,7 +81,7 @@ public struct VMGroup: Sendable, Equatable, Codable {
     public var count: Int
     /// Assignment of VMs to `hosts` (default `.roundRobin`).
     public var placement: Placement
-    /// Each VM's disks in copy order (initial replication copies them one by one, DOMAIN §1.3).
+    /// Each VM's disks in copy order (initial replication copies them one by one, docs/sources.md §1.3).
     /// Default one disk of 127 GiB (Hyper-V's default dynamic VHDX size), 50 % used.
     public var disks: [Disk]
     /// Write churn of each VM (default `.none`).
@@ -102,7 +102,7 @@ public struct VMGroup: Sendable, Equatable, Codable {
 
 /// One virtual disk, replicated as one page blob.
 public struct Disk: Sendable, Equatable, Codable {
-    /// Provisioned size in bytes, > 0 and ≤ 4,095 GB (ASR data-disk limit, DOMAIN §1.4).
+    /// Provisioned size in bytes, > 0 and ≤ 4,095 GB (ASR data-disk limit, docs/sources.md §1.4).
     public var sizeBytes: Int64
     /// Fraction of the disk holding data, in (0, 1]: initial replication copies `sizeBytes × usedFraction`.
     public var usedFraction: Double

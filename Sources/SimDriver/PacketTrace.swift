@@ -57,7 +57,7 @@ public enum PacketTraceEvent: Equatable, Sendable {
     }
 }
 
-/// Records a simulated run as per-connection events for a packet capture (replsim issue 6); the driver calls it.
+/// Records a simulated run as per-connection events for a packet capture ; the driver calls it.
 ///
 /// - Connections: one TCP connection per (VM, upload thread), opened when the thread first sends (its SYN back-dated
 ///   by one RTT, so the handshake completes when the request goes out) and opened again after a reset. Client

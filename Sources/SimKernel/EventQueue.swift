@@ -10,7 +10,7 @@ public struct EventHandle: Hashable, Sendable, Comparable {
 /// the order they were scheduled (swift-collections' `Heap` is unstable, so ties need the sequence number,
 /// as swift-nio's `EmbeddedEventLoop` does with `insertOrder`).
 ///
-/// A hand-written binary heap over a contiguous array: BUILD-NOTES §5 measured it 1.4-1.5x faster than
+/// A hand-written binary heap over a contiguous array: measured (docs/sources.md §B.5) 1.4-1.5x faster than
 /// `HeapModule.Heap` in the steady state of a discrete-event simulation (pop + push with a queue of 100k) and
 /// equal in bulk; `Benchmarks/` re-measures both (`EventQueue_steady_100k`, `HeapModule_steady_100k`).
 ///

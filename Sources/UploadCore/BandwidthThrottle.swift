@@ -1,5 +1,5 @@
 /// Work-hours and non-work-hours upload caps, as the MARS agent's `Set-OBMachineSetting` sets them
-/// (DOMAIN.md §1.2: `-WorkDay`, `-StartWorkHour`, `-EndWorkHour`, `-WorkHourBandwidth`, `-NonWorkHourBandwidth`).
+/// (docs/sources.md §1.2: `-WorkDay`, `-StartWorkHour`, `-EndWorkHour`, `-WorkHourBandwidth`, `-NonWorkHourBandwidth`).
 ///
 /// The core enforces it by pacing chunk *starts*: after a chunk of `L` bytes starts at `t`, the next may start
 /// at `t + L × 8 / rate(t)` at the earliest, so bytes started in any window `[a, b)` are at most
@@ -7,7 +7,7 @@
 /// nanoseconds shifted by `utcOffsetSeconds`); no clock and no Foundation calendar are used.
 ///
 /// Units: bits per second. Whether MARS's parameters are bits or bytes per second is not documented
-/// (DOMAIN.md §1.2, [U]); the documented valid range is 512 Kbps to 1,023 Mbps, which this type does not enforce.
+/// (docs/sources.md §1.2, [U]); the documented valid range is 512 Kbps to 1,023 Mbps, which this type does not enforce.
 public struct BandwidthThrottle: Hashable, Sendable {
     /// A day of the week, numbered as in POSIX `tm_wday`.
     public enum Weekday: Int, Hashable, Sendable, CaseIterable {

@@ -1,6 +1,6 @@
 /// How long the core waits before sending again after a failed chunk.
 ///
-/// Backoff is per VM, as ASR's is (DOMAIN.md §1.3: "retried every replication interval with exponential
+/// Backoff is per VM, as ASR's is (docs/sources.md §1.3: "retried every replication interval with exponential
 /// back-off"): the n-th failure *in a row* pauses all chunk starts of the VM for `delay(n)`; a success resets n
 /// to 0. Failures of chunks that were already in flight when the previous counted failure happened belong to
 /// the same outage and do not advance n.
@@ -19,7 +19,7 @@
 /// | 7 and later | 60 s (cap) | 54–66 s |
 ///
 /// **Schedule.** `delay(n) = delays[n-1]` for `n ≤ delays.count`, then `thenEvery`. ``asrOutageSchedule`` is
-/// ASR's documented schedule for recoverable errors (DOMAIN.md §1.3, `hyper-v-azure-architecture.md`):
+/// ASR's documented schedule for recoverable errors (docs/sources.md §1.3, `hyper-v-azure-architecture.md`):
 ///
 /// | failures in a row | 1 | 2 | 3 | 4 | 5 | 6 and later |
 /// |---|---|---|---|---|---|---|
@@ -27,7 +27,7 @@
 ///
 /// **Retry-After.** A ``ChunkFailure/throttled(retryAfterNanos:)`` response that carries a Retry-After is
 /// honoured as given: the pause is `retryAfter` instead of `delay(n)` (Azure Storage answers 503 Server Busy at
-/// its partition limits, DOMAIN.md §3.3). A Retry-After longer than the pause in force extends it.
+/// its partition limits, docs/sources.md §3.3). A Retry-After longer than the pause in force extends it.
 ///
 /// **Giving up.** With `maxAttempts: k`, the k-th failure in a row stops the VM
 /// (``UploadAction/replicationFailed(consecutiveFailures:last:)``); `nil` retries forever, as ASR does for

@@ -8,7 +8,7 @@ extension UploadCore {
     /// ``UploadCoreStats/bytesResentAfterRecovery``. Chunk IDs continue after the largest in the journal.
     ///
     /// The current (unsealed) log is not journaled: it lives in the host's change-tracking files (`.hrl`,
-    /// DOMAIN.md §1.3). Pass what they hold as `openLog`; it is coalesced as if written before `start`.
+    /// docs/sources.md §1.3). Pass what they hold as `openLog`; it is coalesced as if written before `start`.
     ///
     /// - Throws: ``UploadCoreError/corruptJournal(index:reason:)`` naming the first record that cannot be replayed.
     /// - Complexity: O(records × uncommitted cycles + ranges).

@@ -13,13 +13,13 @@ import DequeModule
 /// for action in core.chunkSucceeded(id, now: now) { perform(action) }
 /// ```
 ///
-/// **Work.** Initial replication copies the disks one at a time, as ASR does (DOMAIN.md §1.3), in chunks of at
+/// **Work.** Initial replication copies the disks one at a time, as ASR does (docs/sources.md §1.3), in chunks of at
 /// most `chunkBytes`; every idle thread takes the next chunk of the VM's queue, so all threads work on the current
 /// disk. Writes reported during initial replication go to the log and form the first delta cycle. Every
 /// `deltaFrequencyNanos` the log is sealed into a cycle, journaled with its ranges, chunked and queued; cycles
 /// commit strictly in order once all their chunks are acknowledged. If a disk's pending change (the sealed,
 /// uncommitted cycles plus the current log, each coalesced) reaches `resyncThreshold` × its size, one resync cycle
-/// (the union of all pending ranges) replaces every uncommitted cycle (DOMAIN.md §1.3: resync at 50 %).
+/// (the union of all pending ranges) replaces every uncommitted cycle (docs/sources.md §1.3: resync at 50 %).
 ///
 /// **Order per byte.** A queued chunk whose range overlaps a chunk in flight on the same disk (a newer cycle's
 /// change to bytes an older cycle is still sending, or a stale send of a superseded cycle) waits until that one is

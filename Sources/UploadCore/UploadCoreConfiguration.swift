@@ -19,11 +19,11 @@ public struct DiskSpec: Hashable, Sendable, Codable {
 
 /// Everything one VM's upload core needs to know; validated on creation.
 ///
-/// Defaults follow ASR for Hyper-V → Azure (DOMAIN.md §1): 4 upload threads per VM (1...32), 4 MiB chunks (the
+/// Defaults follow ASR for Hyper-V → Azure (docs/sources.md §1): 4 upload threads per VM (1...32), 4 MiB chunks (the
 /// Put Page maximum, §1.4), a 5-minute copy frequency (§1.3), resync at 50 % of a disk (§1.3), and the outage
 /// retry schedule (§1.3).
 public struct UploadCoreConfiguration: Hashable, Sendable {
-    /// The allowed values of `UploadThreadsPerVM` (DOMAIN.md §1.1).
+    /// The allowed values of `UploadThreadsPerVM` (docs/sources.md §1.1).
     public static let threadsPerVMRange = 1...32
     /// 4 MiB: the largest page range one Put Page may write.
     public static let defaultChunkBytes: Int64 = 4 * 1024 * 1024

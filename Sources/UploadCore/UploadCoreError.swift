@@ -2,7 +2,7 @@
 ///
 /// Every public initialiser that takes outside input throws this instead of trapping.
 public enum UploadCoreError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// `UploadThreadsPerVM` outside `1...32` (DOMAIN.md §1.1: default 4, maximum 32).
+    /// `UploadThreadsPerVM` outside `1...32` (docs/sources.md §1.1: default 4, maximum 32).
     case invalidThreadsPerVM(Int)
     /// The chunk size is not positive or not a multiple of the 512-byte page.
     case invalidChunkBytes(Int64)

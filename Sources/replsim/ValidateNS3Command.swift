@@ -6,7 +6,7 @@ import Foundation
 struct ValidateNS3: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate-ns3",
-        abstract: "Compare simulated goodput with packet-level ns-3 on the committed grid (issue 8).",
+        abstract: "Compare simulated goodput with packet-level ns-3 on the committed grid.",
         discussion: """
             Simulates every ns-3 grid point (validation/ns3/results.jsonl; NOTES.md there) through the full \
             stack with the ns-3 TCP knobs set (docs/accuracy.md) and prints a Markdown table (point, ns-3, \

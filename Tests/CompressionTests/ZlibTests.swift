@@ -26,7 +26,7 @@ struct SplitMix {
     }
 }
 
-/// Half random, half zeros per 4 KiB block: zlib gets ratio ≈ 0.5 (shared/BUILD-NOTES.md §1).
+/// Half random, half zeros per 4 KiB block: zlib gets ratio ≈ 0.5 (docs/sources.md §B.1).
 func halfCompressible(count: Int, seed: UInt64) -> [UInt8] {
     let random = seededBytes(count: count, seed: seed)
     return (0..<count).map { ($0 % 4096) < 2048 ? random[$0] : 0 }

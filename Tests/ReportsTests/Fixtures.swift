@@ -1,7 +1,7 @@
 import Foundation
 import Results
 
-/// Synthetic but plausible results (DOMAIN.md §7: 60 MiB/s per page blob ≈ 503 Mbit/s per VM during initial
+/// Synthetic but plausible results (docs/sources.md §7: 60 MiB/s per page blob ≈ 503 Mbit/s per VM during initial
 /// replication, 3 VMs ≈ 1.5 Gbps; a 10 Gbps circuit binds from about 20 VMs). For tests and the example
 /// report only; real numbers come from SimDriver.
 enum Fixture {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Live loopback run vs simulated run of the same setup (replsim issue 5: "compare a live loopback run with a
-# simulated run of the same scenario and report the difference").
+# Live loopback run vs simulated run of the same setup (a live loopback run and a simulated run of the
+# same scenario, and the difference).
 #
 # Usage: tests/live/compare-sim.sh [SIZE (default 1GiB)] [THREADS (default 4)] [BIN (default release replsim)]
 #

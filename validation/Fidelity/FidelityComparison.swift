@@ -20,7 +20,7 @@ public struct SweepAgreement: Sendable, Equatable {
     public var agrees: Bool { ns3Threads == replsimThreads }
 }
 
-/// The comparison of replsim with ns-3 over a grid, and the goal of issue 8: every point within its tolerance,
+/// The comparison of replsim with ns-3 over a grid, and the fidelity goal: every point within its tolerance,
 /// mean absolute error ≤ 5 %, threads-to-90 % equal in every sweep.
 public struct FidelityComparison: Sendable {
     public var rows: [FidelityRow]

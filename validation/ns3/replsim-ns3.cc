@@ -1,4 +1,4 @@
-// replsim-ns3: packet-level reference workload for the replsim fidelity suite (issue 8).
+// replsim-ns3: packet-level reference workload for the replsim fidelity suite.
 //
 // Workload: N VMs x T persistent TCP connections. One client node per VM; each connection is its own
 // TCP socket on that node. Each connection repeatedly sends a chunk (default 4 MiB); the server reads the

@@ -1,4 +1,4 @@
-// Live upload on loopback (issue 7's list; issue 5's path): `replsim live`'s LiveUploader against an in-process
+// Live upload on loopback: `replsim live`'s LiveUploader against an in-process
 // BlobIngressServer on 127.0.0.1 (syncWrites off, as Benchmarks/live/compare.sh), a dense 256 MiB image with
 // CRC-64 per 4 MiB chunk, 4 threads. Reported, not gated in CI (wall clock on a shared 2-core VM; building
 // Hummingbird and AsyncHTTPClient in release adds minutes). Run from Benchmarks/:

@@ -1,7 +1,7 @@
-// Whole-simulator benchmarks (issue 7): the upload core's actions/s, one full reference scenario run, and a
+// Whole-simulator benchmarks: the upload core's actions/s, one full reference scenario run, and a
 // reduced sweep. Run from Benchmarks/: `swift package benchmark --target ReplsimBenchmarks`.
 // Gated metrics are malloc counts (deterministic: same seed, same run); wall clock is reported, not gated
-// (shared 2-core VM, BUILD-NOTES §4). Live upload on loopback: LiveBenchmarks.
+// (shared 2-core VM, docs/sources.md §B.4). Live upload on loopback: LiveBenchmarks.
 import Benchmark
 import Scenario
 import SimDriver

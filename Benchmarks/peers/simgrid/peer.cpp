@@ -1,4 +1,4 @@
-// Peer benchmark for replsim (issue 7): N VMs x T upload threads sharing ONE link, in SimGrid s4u.
+// Peer benchmark for replsim: N VMs x T upload threads sharing ONE link, in SimGrid s4u.
 //
 // Workload (identical in replsim, SimGrid and SimPy; see ../README.md):
 //   - thread k (k = 0 .. N*T-1, VM-major) starts at k * W / (N*T), where W = RTT + extra wait;

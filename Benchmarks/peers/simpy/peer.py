@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Peer benchmark for replsim (issue 7): N VMs x T upload threads sharing ONE link, in SimPy.
+"""Peer benchmark for replsim: N VMs x T upload threads sharing ONE link, in SimPy.
 
 Workload (identical in replsim, SimGrid and SimPy; see ../README.md):
   - thread k (k = 0 .. N*T-1, VM-major) starts at k * W / (N*T), where W = RTT + extra wait;
