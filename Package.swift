@@ -169,6 +169,7 @@ targets += [
             .product(name: "Logging", package: "swift-log"),
             "Scenario", "SimDriver", "Results", "Reports", "Pcap", "Compression",
             "BlobIngress", "Fidelity", "LiveDriver",
+            .product(name: "Crypto", package: "swift-crypto"),
         ]
     ),
 ]

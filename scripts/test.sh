@@ -6,9 +6,11 @@ cd "$(dirname "$0")/.."
 bash scripts/setup-system.sh --tests
 swift build --build-tests
 swift test --skip-build
-# Predictions must not move without a reason: re-run scenarios/ci and compare with results/baseline.
-# (After an intended model change: replsim check scenarios/ci --baseline results/baseline --update)
-"$(swift build --show-bin-path)/replsim" check scenarios/ci --baseline results/baseline --tolerance 2 --quiet
+# Predictions must not move without a reason: re-run scenarios/ci and compare with results/baseline, per metric
+# with the thresholds in results/baseline/*/thresholds.json (2 %). Exit 1 on a regression, 3 on an improvement
+# (the baseline is out of date). After an intended model change:
+#   replsim check scenarios/ci --baseline results/baseline --update
+"$(swift build --show-bin-path)/replsim" check scenarios/ci --baseline results/baseline --quiet
 # Sharded sweeps on a real one-node Slurm cluster (installs slurm-wlm and munge; skips with the reason when it
 # cannot run one, e.g. without root): the merged report must equal the single-machine run byte for byte.
 bash tests/slurm/e2e.sh "$(swift build --show-bin-path)/replsim"

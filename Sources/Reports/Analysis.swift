@@ -27,6 +27,8 @@ public struct ReportAnalysis: Sendable {
     public let threadValues: [Int]
     /// One recommendation per series, in series order.
     public let recommendations: [Recommendation]
+    /// The per-phase answers the headline gives: per series, IR answers first, then delta answers.
+    public let answers: [PhaseAnswer]
 
     /// Share of a series' best throughput a recommendation must reach.
     public static let recommendationFraction = 0.95
@@ -42,6 +44,11 @@ public struct ReportAnalysis: Sendable {
         self.recommendations = series.compactMap { series in
             Recommendation.smallestThreads(series.runs, fraction: Self.recommendationFraction, label: series.label)
         }
+        let threadSweep = Set(file.runs.map(\.threadsPerVM)).count > 1
+        let series = self.series
+        self.answers =
+            series.compactMap { PhaseAnswer.initialReplication($0.runs, label: $0.label, threadSweep: threadSweep) }
+            + series.compactMap { PhaseAnswer.delta($0.runs, label: $0.label, threadSweep: threadSweep) }
     }
 
     /// Whether the file holds a sweep over thread counts (more than one thread value).
@@ -50,13 +57,32 @@ public struct ReportAnalysis: Sendable {
     /// The label of a bottleneck kind, naming capacities from the file's limits.
     public func label(_ kind: String) -> BottleneckLabel { BottleneckLabel.of(kind, limits: file.limits) }
 
-    /// The headline sentence ("Throughput: …" for a single run): "Best: 1.51 Gbps with 3 VMs × 8 threads per VM,
-    /// bound by the 60 MiB/s page-blob cap 82 % of the time."
+    /// The headline: the per-phase answers ("Initial replication (IR): 3 VMs need 2 threads per VM (IR 1.2 h at
+    /// 1.51 Gbps); …" and "RPO: 100 VMs: 62 % of cycles within the 15 min target RPO, worst RPO 48 min from 4
+    /// threads per VM"). A file with neither phase (no IR, no cycles) falls back to throughput per run, and only a
+    /// single run is named without a series.
     public var headline: String {
         guard let best else { return "The result file holds no runs." }
-        let lead = file.runs.count == 1 ? "Throughput" : "Best"
-        return "\(lead): \(Format.bitsPerSecond(best.throughputBitsPerSecond)) with \(Self.setting(best)), "
-            + "bound by \(label(best.bottleneck).words) \(Format.percent(best.bottleneckShare)) of the time."
+        var parts: [String] = []
+        let ir = answers.filter { $0.phase == .initialReplication }
+        let delta = answers.filter { $0.phase == .delta }
+        if !ir.isEmpty { parts.append("Initial replication (IR): " + ir.map(\.sentence).joined(separator: "; ") + ".") }
+        if !delta.isEmpty { parts.append("RPO: " + delta.map(\.sentence).joined(separator: "; ") + ".") }
+        if !parts.isEmpty { return parts.joined(separator: " ") }
+        if file.runs.count == 1 || series.count == 1 {
+            let lead = file.runs.count == 1 ? "Throughput" : "Highest throughput"
+            return "\(lead): \(Format.bitsPerSecond(best.throughputBitsPerSecond)) with \(Self.setting(best)), "
+                + "bound by \(label(best.bottleneck, run: best).words) \(Format.percent(best.bottleneckShare)) of the time."
+        }
+        return "Throughput: "
+            + recommendations.map { "\($0.label): \(Format.bitsPerSecond($0.bestThroughputBitsPerSecond))" }
+            .joined(separator: "; ") + "."
+    }
+
+    /// The label of a bottleneck kind for one run, naming its own capacities (a 500 Mbps run of a bandwidth sweep
+    /// says 500 Mbps), falling back to the file's limits.
+    public func label(_ kind: String, run: RunResult) -> BottleneckLabel {
+        BottleneckLabel.of(kind, limits: run.limits ?? file.limits)
     }
 
     /// "3 VMs × 8 threads per VM" (singular forms for 1).

@@ -12,7 +12,9 @@ public enum CSVReport {
         "bottleneckShare", "initialReplicationSeconds", "initialReplicationCompletedVMs", "cycles", "cyclesCommitted",
         "uploadSecondsP50", "uploadSecondsP90", "uploadSecondsP99", "uploadSecondsMax", "rpoSecondsP50",
         "rpoSecondsP90", "rpoSecondsP99", "rpoSecondsMax", "targetRPOSeconds", "shareWithinTargetRPO", "retries",
-        "throttledRequests", "resets", "bytesResent", "eventCount", "wallSeconds",
+        "throttledRequests", "resets", "bytesResent", "eventCount", "wallSeconds", "initialReplicationTimeSeconds",
+        "initialReplicationTimeIsEstimate", "initialReplicationThroughputBitsPerSecond", "rpoViolations",
+        "rpoLongestViolationSeconds", "rpoPeakViolationsPerDay",
     ]
 
     /// - Complexity: O(runs × columns).
@@ -44,7 +46,10 @@ public enum CSVReport {
             raw(cycles?.rpoSeconds.p90), raw(cycles?.rpoSeconds.p99), raw(cycles?.rpoSeconds.max),
             raw(cycles?.targetRPOSeconds), raw(cycles?.shareWithinTargetRPO), String(run.retries),
             String(run.throttledRequests), String(run.resets), String(run.bytesResent), String(run.eventCount),
-            raw(run.live?.wallSeconds),
+            raw(run.live?.wallSeconds), raw(ir?.reportedSeconds),
+            ir.map { $0.reportedIsEstimate ? "true" : "false" } ?? "", raw(ir?.throughputBitsPerSecond),
+            cycles?.violations.map { String($0.count) } ?? "", raw(cycles?.violations?.longestSeconds),
+            cycles?.violations.map { String($0.peakPerDay) } ?? "",
         ]
     }
 

@@ -24,6 +24,12 @@ public enum Format {
 
     /// A rate in bits per second with a unit: `"1.51 Gbps"`, `"503.3 Mbps"`, `"64.0 kbps"`, `"12 bps"`.
     /// `trim` drops trailing zeros, for capacities in prose: `"10 Gbps"`.
+    /// As ``bitsPerSecond(_:trim:)``; `"n/a"` for `nil`.
+    public static func bitsPerSecond(_ value: Double?) -> String {
+        guard let value else { return "n/a" }
+        return bitsPerSecond(value, trim: false)
+    }
+
     public static func bitsPerSecond(_ value: Double, trim: Bool = false) -> String {
         let unit = BitRateUnit.best(for: value)
         let number = fixed(value / unit.size, unit.decimals)

@@ -7,17 +7,18 @@ import Results
 public enum HTMLReport {
     /// The chart kinds, in page order; ``charts(_:)`` says which a file gets.
     public enum Chart: String, Sendable, CaseIterable {
-        case throughputVsThreads, heatmap, runBars, timeSeries, rpoDistribution
+        case irTimeVsThreads, throughputVsThreads, heatmap, irTimeBars, runBars, timeSeries, rpoDistribution
     }
 
     /// The charts rendered for `analysis`: the sweep charts need more than one thread count; a sweep over other
     /// axes gets one bar per run instead; the RPO chart needs cycles in the chosen run.
     public static func charts(_ analysis: ReportAnalysis) -> [Chart] {
         var charts: [Chart] = []
+        let hasIR = analysis.file.runs.contains { $0.initialReplication?.reportedSeconds != nil }
         if analysis.isThreadSweep {
-            charts += [.throughputVsThreads, .heatmap]
+            charts += (hasIR ? [.irTimeVsThreads] : []) + [.throughputVsThreads, .heatmap]
         } else if analysis.file.runs.count > 1 {
-            charts.append(.runBars)
+            charts += (hasIR ? [.irTimeBars] : []) + [.runBars]
         }
         if analysis.chosen != nil { charts.append(.timeSeries) }
         if analysis.chosen?.cycles != nil { charts.append(.rpoDistribution) }
@@ -71,42 +72,60 @@ public enum HTMLReport {
     }
 
     private static func headline(_ analysis: ReportAnalysis) -> String {
-        guard let best = analysis.best else {
+        guard let shown = analysis.chosen ?? analysis.best else {
             return #"<section class="headline"><p>The result file holds no runs.</p></section>"#
         }
-        var cards = [
-            card(
-                analysis.file.runs.count == 1 ? "throughput" : "best throughput",
-                Format.bitsPerSecond(best.throughputBitsPerSecond), ReportAnalysis.setting(best)),
-            card(
-                "bound by", analysis.label(best.bottleneck).name,
-                "\(analysis.label(best.bottleneck).words), \(Format.percent(best.bottleneckShare)) of the time"),
-        ]
-        if let ir = best.initialReplication {
-            cards.append(
-                card(
-                    "initial replication", Format.seconds(ir.overallSeconds),
-                    "\(ir.completedVMs) of \(ir.perVMCompletionSeconds.count) VMs done, "
-                        + Format.bytes(Double(ir.bytesToCopy))
-                ))
+        var cards: [String] = []
+        if let ir = shown.initialReplication {
+            cards.append(card("initial replication", PhaseAnswer.irTime(ir), "\(shown.id), \(Format.bytes(Double(ir.bytesToCopy)))"))
+            cards.append(card("IR throughput", Format.bitsPerSecond(ir.throughputBitsPerSecond), "all VMs, payload"))
         }
-        if let cycles = best.cycles {
+        if let cycles = shown.cycles {
             cards.append(
                 card(
                     "RPO within target", Format.percent(cycles.shareWithinTargetRPO),
-                    "target \(Format.seconds(cycles.targetRPOSeconds)), p90 \(Format.seconds(cycles.rpoSeconds.p90))"))
+                    "target \(Format.duration(cycles.targetRPOSeconds)), \(shown.id)"))
+            cards.append(
+                card(
+                    "worst RPO", Format.duration(cycles.rpoSeconds.max),
+                    "p99 \(Format.duration(cycles.rpoSeconds.p99)), violations "
+                        + (cycles.violations.map(TextTable.violations) ?? "n/a")))
         }
-        if let live = best.live {
+        if shown.initialReplication == nil && shown.cycles == nil {
+            cards.append(card("throughput", Format.bitsPerSecond(shown.throughputBitsPerSecond), shown.id))
+        }
+        cards.append(
+            card(
+                "bound by", analysis.label(shown.bottleneck, run: shown).name,
+                "\(analysis.label(shown.bottleneck, run: shown).words), \(Format.percent(shown.bottleneckShare)) of the time"))
+        if let live = shown.live {
             cards.append(card("wall time", Format.seconds(live.wallSeconds), live.endpoint ?? "live run"))
         }
-        var html =
-            #"<section class="headline"><p class="big">\#(HTML.escape(analysis.headline))</p>"#
-            + #"<div class="cards">\#(cards.joined())</div>"#
-        if analysis.isThreadSweep, !analysis.recommendations.isEmpty {
+        let summary = ReportSummary.lines(analysis)
+        var html = #"<section class="headline">"#
+        for line in summary {
+            switch line.kind {
+            case .headline: html += #"<p class="big">\#(HTML.escape(line.text))</p>"#
+            case .swept: html += #"<p class="note">Swept: \#(HTML.escape(line.text)).</p>"#
+            case .detail: html += #"<p class="note">\#(HTML.escape(line.text))</p>"#
+            case .warning, .assumption: continue
+            }
+        }
+        html += #"<div class="cards">\#(cards.joined())</div>"#
+        let notes = summary.filter { $0.kind == .warning || $0.kind == .assumption }
+        html += #"<h2>Assumptions and warnings</h2><ul class="warnings">"#
+        html += notes.isEmpty ? "<li>None.</li>" : notes.map { line in
+            let tag = line.kind == .warning ? #"<b class="warn">Warning:</b> "# : "Assumption: "
+            return "<li>\(tag)\(HTML.escape(line.text))</li>"
+        }.joined()
+        html += "</ul>"
+        if !analysis.answers.isEmpty {
+            html += "<h2>Answers per series</h2>" + #"<div class="scroll">"#
+                + TextTable.answers(analysis).html(cls: "data narrow") + "</div>"
+        } else if analysis.isThreadSweep, !analysis.recommendations.isEmpty {
             html +=
                 "<h2>Recommendation</h2><ul class=\"recs\">"
                 + analysis.recommendations.map { "<li>\(HTML.escape($0.sentence))</li>" }.joined() + "</ul>"
-                + TextTable.recommendations(analysis).html(cls: "data narrow")
         }
         return html + "</section>"
     }
@@ -119,6 +138,18 @@ public enum HTMLReport {
     private static func section(_ chart: Chart, _ analysis: ReportAnalysis) -> String {
         let (title, note, svg): (String, String, String)
         switch chart {
+        case .irTimeVsThreads:
+            (title, note, svg) = (
+                "Initial-replication time vs upload threads per VM",
+                "IR time of each run (hollow points: estimated from the bytes left); one line per series.",
+                ThreadsChart.render(analysis, metric: .irTime)
+            )
+        case .irTimeBars:
+            (title, note, svg) = (
+                "Initial-replication time of each run",
+                "IR time of each run (≈: estimated from the bytes left); colour: what bound the run longest.",
+                RunBarsChart.render(analysis, metric: .irTime)
+            )
         case .throughputVsThreads:
             (title, note, svg) = (
                 "Throughput vs upload threads per VM",
@@ -151,6 +182,7 @@ public enum HTMLReport {
                 RPOChart.render(run, cycles: cycles)
             )
         }
-        return "<section><h2>\(HTML.escape(title))</h2><p class=\"note\">\(HTML.escape(note))</p>\n\(svg)\n</section>"
+        return "<section><h2>\(HTML.escape(title))</h2><p class=\"note\">\(HTML.escape(note))</p>\n"
+            + "<div class=\"chart-wrap\">\(svg)</div>\n</section>"
     }
 }

@@ -11,28 +11,38 @@ public enum MarkdownReport {
             "\(file.mode.rawValue)", "\(file.runs.count) run\(file.runs.count == 1 ? "" : "s")", "seed \(file.seed)",
         ]
         if let scenarioFile = file.scenarioFile { meta.append("`\(scenarioFile)`") }
-        lines += [meta.joined(separator: " · "), "", "**\(analysis.headline)**", ""]
-        if let best = analysis.best {
-            if let ir = best.initialReplication {
-                lines.append(
-                    "- Initial replication (best run): \(Format.seconds(ir.overallSeconds)), "
-                        + "\(ir.completedVMs) of \(ir.perVMCompletionSeconds.count) VMs done.")
-            }
-            if let cycles = best.cycles {
-                lines.append(
-                    "- RPO (best run): \(Format.percent(cycles.shareWithinTargetRPO)) of cycle boundaries within "
-                        + "the \(Format.seconds(cycles.targetRPOSeconds)) target; "
-                        + "p90 \(Format.seconds(cycles.rpoSeconds.p90))."
-                )
-            }
-            if let live = best.live { lines.append("- Wall time (best run): \(Format.seconds(live.wallSeconds)).") }
-            if lines.last != "" { lines.append("") }
+        lines += [meta.joined(separator: " · "), ""]
+        let summary = ReportSummary.lines(analysis)
+        lines += summary.filter { $0.kind != .warning && $0.kind != .assumption }.map(\.markdown)
+        if let live = analysis.chosen?.live, let id = analysis.chosen?.id {
+            lines += ["Wall time of `\(id)`: \(Format.seconds(live.wallSeconds)).", ""]
         }
-        if analysis.isThreadSweep, !analysis.recommendations.isEmpty {
+        let notes = summary.filter { $0.kind == .warning || $0.kind == .assumption }
+        lines += ["## Assumptions and warnings", ""] + (notes.isEmpty ? ["None."] : notes.map(\.markdown)) + [""]
+        if !analysis.answers.isEmpty {
+            lines += ["## Answers per series", "", TextTable.answers(analysis).markdown(), ""]
+        } else if analysis.isThreadSweep, !analysis.recommendations.isEmpty {
             lines += ["## Recommendation", ""]
             lines += analysis.recommendations.map { "- " + $0.sentence }
-            lines += ["", TextTable.recommendations(analysis).markdown(), ""]
-            lines += ["## Throughput by threads per VM", "", throughputGrid(analysis), ""]
+            lines.append("")
+        }
+        if analysis.isThreadSweep {
+            if analysis.file.runs.contains(where: { $0.initialReplication != nil }) {
+                lines += ["## Initial-replication time by threads per VM", "", grid(analysis) { run in
+                    run.initialReplication.map { PhaseAnswer.irTime($0) } ?? ""
+                }, ""]
+            }
+            if analysis.file.runs.contains(where: { $0.cycles != nil }) {
+                lines += ["## Share of cycles within the target RPO by threads per VM", "", grid(analysis) { run in
+                    Format.percent(run.cycles?.shareWithinTargetRPO)
+                }, ""]
+            }
+            lines += ["## Throughput by threads per VM", "", grid(analysis) { run in
+                Format.bitsPerSecond(run.throughputBitsPerSecond) + " " + analysis.label(run.bottleneck, run: run).code
+            }, ""]
+        }
+        if let chosen = analysis.chosen, let table = TextTable.perVMInitialReplication(chosen) {
+            lines += ["## Initial replication per VM of `\(chosen.id)`", "", table.markdown(), ""]
         }
         if let chosen = analysis.chosen, !chosen.bottleneckShares.isEmpty {
             lines += [
@@ -43,6 +53,12 @@ public enum MarkdownReport {
         if let chosen = analysis.chosen, let cycles = chosen.cycles, !cycles.rpoHistogram.isEmpty {
             let rows = cycles.rpoHistogram.map { "| \(RPOChart.rangeLabel($0)) | \($0.count) |" }
             lines += ["## RPO distribution of `\(chosen.id)`", "", "| RPO | count |", "|---|---:|"] + rows + [""]
+            lines.append(
+                "Cycle upload time p50 \(Format.seconds(cycles.uploadSeconds.p50)), p90 "
+                    + "\(Format.seconds(cycles.uploadSeconds.p90)), max \(Format.seconds(cycles.uploadSeconds.max)); "
+                    + "RPO p99 \(Format.seconds(cycles.rpoSeconds.p99)); violations: "
+                    + (cycles.violations.map(TextTable.violations) ?? "n/a") + ".")
+            lines.append("")
         }
         if let bands = TextTable.bands(file) {
             lines += ["## Uncertainty over seeds", "", bands.markdown(), ""]
@@ -52,14 +68,14 @@ public enum MarkdownReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Series × thread values, throughput with the bottleneck code: `1.51 Gbps BLOB`.
-    static func throughputGrid(_ analysis: ReportAnalysis) -> String {
+    /// Series × thread values, one cell per run: `cell(run)`.
+    static func grid(_ analysis: ReportAnalysis, cell: (RunResult) -> String) -> String {
         let threads = analysis.threadValues
         let rows = analysis.series.map { series in
             [series.label]
                 + threads.map { thread in
                     guard let run = series.runs.first(where: { $0.threadsPerVM == thread }) else { return "" }
-                    return Format.bitsPerSecond(run.throughputBitsPerSecond) + " " + analysis.label(run.bottleneck).code
+                    return cell(run)
                 }
         }
         let table = TextTable(

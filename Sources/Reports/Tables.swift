@@ -16,19 +16,27 @@ struct TextTable {
         let hasCycles = runs.contains { $0.cycles != nil }
         let hasLive = runs.contains { $0.live != nil }
         var headers = ["run", "VMs", "threads/VM", "throughput", "peak", "bottleneck", "share"]
-        if hasIR { headers.append("initial replication") }
-        if hasCycles { headers += ["RPO p90", "within target"] }
+        if hasIR { headers += ["IR time", "IR throughput"] }
+        if hasCycles { headers += ["within target RPO", "RPO p99", "worst RPO", "upload p90", "violations"] }
         headers += ["retries", "throttled", "re-sent"]
         if hasLive { headers.append("wall time") }
         let rows = runs.map { run -> [String] in
             var row = [
                 run.id, String(run.vms), String(run.threadsPerVM), Format.bitsPerSecond(run.throughputBitsPerSecond),
-                Format.bitsPerSecond(run.peakThroughputBitsPerSecond), analysis.label(run.bottleneck).code,
+                Format.bitsPerSecond(run.peakThroughputBitsPerSecond), analysis.label(run.bottleneck, run: run).code,
                 Format.percent(run.bottleneckShare),
             ]
-            if hasIR { row.append(Format.seconds(run.initialReplication?.overallSeconds)) }
+            if hasIR {
+                let ir = run.initialReplication
+                row += [ir == nil ? "" : PhaseAnswer.irTime(ir), Format.bitsPerSecond(ir?.throughputBitsPerSecond)]
+            }
             if hasCycles {
-                row += [Format.seconds(run.cycles?.rpoSeconds.p90), Format.percent(run.cycles?.shareWithinTargetRPO)]
+                let cycles = run.cycles
+                row += [
+                    Format.percent(cycles?.shareWithinTargetRPO), Format.seconds(cycles?.rpoSeconds.p99),
+                    Format.seconds(cycles?.rpoSeconds.max), Format.seconds(cycles?.uploadSeconds.p90),
+                    cycles?.violations.map(Self.violations) ?? "",
+                ]
             }
             row += [String(run.retries), String(run.throttledRequests), Format.bytes(Double(run.bytesResent))]
             if hasLive { row.append(Format.seconds(run.live?.wallSeconds)) }
@@ -38,21 +46,48 @@ struct TextTable {
         return TextTable(headers: headers, rows: rows, numeric: numeric)
     }
 
-    /// One row per recommendation.
-    static func recommendations(_ analysis: ReportAnalysis) -> TextTable {
-        let rows = analysis.recommendations.map { rec in
-            [
-                rec.label, String(rec.threadsPerVM), Format.bitsPerSecond(rec.throughputBitsPerSecond),
-                Format.percent(rec.shareOfBest), Format.bitsPerSecond(rec.bestThroughputBitsPerSecond),
-                String(rec.bestThreadsPerVM), analysis.label(rec.bottleneck).words,
-            ]
+    /// "3, longest 15 min, peak 3/day".
+    static func violations(_ v: RPOViolations) -> String {
+        v.count == 0 ? "0" : "\(v.count), longest \(Format.duration(v.longestSeconds)), peak \(v.peakPerDay)/day"
+    }
+
+    /// One row per answer of the headline (per series and phase).
+    static func answers(_ analysis: ReportAnalysis) -> TextTable {
+        let rows = analysis.answers.map { answer -> [String] in
+            let run = answer.run
+            let ir = run.initialReplication
+            let cycles = run.cycles
+            switch answer.phase {
+            case .initialReplication:
+                return [
+                    answer.label, "initial replication", String(run.threadsPerVM), PhaseAnswer.irTime(ir),
+                    Format.bitsPerSecond(ir?.throughputBitsPerSecond), "", "", analysis.label(run.bottleneck, run: run).words,
+                ]
+            case .delta:
+                return [
+                    answer.label, "delta", String(run.threadsPerVM), "", "", Format.percent(cycles?.shareWithinTargetRPO),
+                    Format.seconds(cycles?.rpoSeconds.max), analysis.label(run.bottleneck, run: run).words,
+                ]
+            }
         }
         return TextTable(
             headers: [
-                "series", "threads/VM (≥ 95 %)", "throughput", "of best", "best", "best at threads/VM",
-                "bottleneck there",
+                "series", "phase", "threads/VM", "IR time", "IR throughput", "within target RPO", "worst RPO",
+                "bound by",
             ],
-            rows: rows, numeric: [1, 2, 3, 4, 5])
+            rows: rows, numeric: [2, 3, 4, 5, 6])
+    }
+
+    /// Initial replication per VM of one run: its time (≈ when estimated) and throughput.
+    static func perVMInitialReplication(_ run: RunResult) -> TextTable? {
+        guard let ir = run.initialReplication, let times = ir.perVMTimeSeconds else { return nil }
+        let rates = ir.perVMThroughputBitsPerSecond ?? []
+        let rows = times.enumerated().map { vm, time -> [String] in
+            let estimated = ir.perVMCompletionSeconds.indices.contains(vm) && ir.perVMCompletionSeconds[vm] == nil
+            let text = time.map { (estimated ? "≈ " : "") + Format.duration($0) } ?? "not estimable"
+            return [String(vm), text, Format.bitsPerSecond(rates.indices.contains(vm) ? rates[vm] : nil)]
+        }
+        return TextTable(headers: ["VM", "IR time", "IR throughput"], rows: rows, numeric: [0, 1, 2])
     }
 
     /// One row per uncertainty band (p5 / p50 / p95 over seeds); nil when the file has no bands.
@@ -84,7 +119,7 @@ struct TextTable {
     static func bottlenecks(_ run: RunResult, analysis: ReportAnalysis) -> TextTable {
         let shares = run.bottleneckShares.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
         let rows = shares.map { kind, share in
-            let label = analysis.label(kind)
+            let label = analysis.label(kind, run: run)
             return [label.code, label.words, Format.percent(share)]
         }
         return TextTable(headers: ["code", "bottleneck", "share of time"], rows: rows, numeric: [2])

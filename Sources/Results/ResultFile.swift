@@ -37,6 +37,12 @@ public struct ResultFile: Codable, Sendable, Equatable {
     /// Always derived from ``runs`` (by `init` and by setting `runs`), never set on its own, so every writer of
     /// the same runs (one machine, or `replsim merge` of shards) writes the same bands.
     public private(set) var bands: [UncertaintyBand]?
+    /// What produced the runs: the resolved scenario, its hash, replsim's version and commit. Optional (older
+    /// files and live runs); `replsim check` and `compare` use it to tell a changed scenario from a regression.
+    public var inputs: ResultInputs?
+    /// Assumptions the scenario rests on and warnings about it, as `replsim validate` prints them; the reports
+    /// add the ones that follow from the results (an estimated initial-replication time). Optional.
+    public var warnings: [ScenarioWarning]?
 
     public init(
         schemaVersion: Int = ResultFile.currentSchemaVersion,
@@ -48,7 +54,9 @@ public struct ResultFile: Codable, Sendable, Equatable {
         mode: RunMode,
         referenceRunID: String? = nil,
         limits: [ResourceLimit]? = nil,
-        runs: [RunResult]
+        runs: [RunResult],
+        inputs: ResultInputs? = nil,
+        warnings: [ScenarioWarning]? = nil
     ) {
         self.schemaVersion = schemaVersion
         self.tool = tool
@@ -60,6 +68,8 @@ public struct ResultFile: Codable, Sendable, Equatable {
         self.referenceRunID = referenceRunID
         self.limits = limits
         self.runs = runs
+        self.inputs = inputs
+        self.warnings = warnings
         self.bands = UncertaintyBand.bands(of: runs)
     }
 
@@ -105,5 +115,111 @@ public struct ResourceLimit: Codable, Sendable, Equatable {
         self.kind = kind
         self.bitsPerSecond = bitsPerSecond
         self.requestsPerSecond = requestsPerSecond
+    }
+}
+
+/// The inputs of a result file, so a comparison can say "the scenario changed" instead of "regressed".
+public struct ResultInputs: Codable, Sendable, Equatable {
+    /// The resolved scenario (every default filled in, quantities in base units) without sweep overrides.
+    public var scenario: JSONValue
+    /// The sweep axes as run: axis key → values in order.
+    public var sweep: [Parameter]
+    /// SHA-256 (hex) of the canonical JSON of ``scenario`` and ``sweep`` (sorted keys, no whitespace).
+    public var scenarioSHA256: String
+    /// replsim's version, for example `"0.1.0"`.
+    public var replsimVersion: String
+    /// The git commit replsim was built from, if known (`nil` outside a git checkout).
+    public var replsimCommit: String?
+
+    public init(
+        scenario: JSONValue, sweep: [Parameter], scenarioSHA256: String, replsimVersion: String,
+        replsimCommit: String?
+    ) {
+        self.scenario = scenario
+        self.sweep = sweep
+        self.scenarioSHA256 = scenarioSHA256
+        self.replsimVersion = replsimVersion
+        self.replsimCommit = replsimCommit
+    }
+}
+
+/// An assumption or warning about a scenario, for a planner to read before trusting the numbers.
+public struct ScenarioWarning: Codable, Sendable, Equatable, Hashable {
+    /// Whether the note states an assumption the numbers rest on or warns about an answer that misleads.
+    public enum Level: String, Codable, Sendable, Equatable, Hashable, CaseIterable {
+        case assumption, warning
+    }
+
+    public var level: Level
+    /// A stable short key, such as `rpoTargetAtFrequency` (for tests and tools).
+    public var code: String
+    /// The sentence shown to the reader.
+    public var message: String
+
+    public init(level: Level, code: String, message: String) {
+        self.level = level
+        self.code = code
+        self.message = message
+    }
+}
+
+/// Any JSON value, to embed a document whose type lives in another module (the resolved scenario).
+public indirect enum JSONValue: Codable, Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+
+    /// The leaf values by dotted key path (`network.circuit.bandwidthBitsPerSecond`, `faults[0]...`), in key
+    /// order: what `check` lists when a scenario changed.
+    public var leaves: [(path: String, value: String)] {
+        var out: [(String, String)] = []
+        func walk(_ value: JSONValue, _ path: String) {
+            switch value {
+            case .null: out.append((path, "null"))
+            case .bool(let b): out.append((path, b ? "true" : "false"))
+            case .number(let n): out.append((path, n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)))
+            case .string(let s): out.append((path, s))
+            case .array(let items):
+                for (index, item) in items.enumerated() { walk(item, "\(path)[\(index)]") }
+            case .object(let members):
+                for (key, member) in members.sorted(by: { $0.key < $1.key }) {
+                    walk(member, path.isEmpty ? key : "\(path).\(key)")
+                }
+            }
+        }
+        walk(self, "")
+        return out
     }
 }

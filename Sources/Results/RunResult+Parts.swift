@@ -46,12 +46,44 @@ public struct InitialReplication: Codable, Sendable, Equatable {
     public var overallSeconds: Double?
     /// Bytes initial replication had to copy (used bytes of all disks, before compression).
     public var bytesToCopy: Int64
+    /// Bytes still to copy when the run ended (before compression); 0 when every VM finished. Optional (older files).
+    public var bytesLeft: Int64?
+    /// Initial-replication time per VM, seconds: the completion time, or for a VM that did not finish within the
+    /// run an estimate (the run's end plus the bytes left at the VM's copy rate over the measured interval);
+    /// `nil` for a VM with no progress to extrapolate from. Optional (older files).
+    public var perVMTimeSeconds: [Double?]?
+    /// Initial-replication time of all VMs (the largest of ``perVMTimeSeconds``), seconds; `nil` when a VM's time
+    /// cannot be estimated. Equal to ``overallSeconds`` when every VM finished.
+    public var timeSeconds: Double?
+    /// Whether ``timeSeconds`` is an estimate (some VM had not finished when the run ended).
+    public var timeIsEstimate: Bool?
+    /// Initial-replication throughput of all VMs: payload bits of the copy (after compression) over
+    /// ``timeSeconds``, bits per second.
+    public var throughputBitsPerSecond: Double?
+    /// The same per VM (its payload bits over its own time), bits per second; `nil` where the time is `nil`.
+    public var perVMThroughputBitsPerSecond: [Double?]?
 
-    public init(perVMCompletionSeconds: [Double?], overallSeconds: Double?, bytesToCopy: Int64) {
+    public init(
+        perVMCompletionSeconds: [Double?], overallSeconds: Double?, bytesToCopy: Int64, bytesLeft: Int64? = nil,
+        perVMTimeSeconds: [Double?]? = nil, timeSeconds: Double? = nil, timeIsEstimate: Bool? = nil,
+        throughputBitsPerSecond: Double? = nil, perVMThroughputBitsPerSecond: [Double?]? = nil
+    ) {
         self.perVMCompletionSeconds = perVMCompletionSeconds
         self.overallSeconds = overallSeconds
         self.bytesToCopy = bytesToCopy
+        self.bytesLeft = bytesLeft
+        self.perVMTimeSeconds = perVMTimeSeconds
+        self.timeSeconds = timeSeconds
+        self.timeIsEstimate = timeIsEstimate
+        self.throughputBitsPerSecond = throughputBitsPerSecond
+        self.perVMThroughputBitsPerSecond = perVMThroughputBitsPerSecond
     }
+
+    /// The initial-replication time to report: ``timeSeconds`` (measured or estimated), else the measured
+    /// ``overallSeconds`` (files written before estimates existed).
+    public var reportedSeconds: Double? { timeSeconds ?? overallSeconds }
+    /// Whether ``reportedSeconds`` is an estimate.
+    public var reportedIsEstimate: Bool { overallSeconds == nil && (timeIsEstimate ?? false) }
 
     /// Number of VMs that finished.
     public var completedVMs: Int { perVMCompletionSeconds.count { $0 != nil } }
@@ -73,6 +105,8 @@ public struct CycleStats: Codable, Sendable, Equatable {
     public var rpoHistogram: [HistogramBucket]
     /// Share (0...1) of RPO samples at or below ``targetRPOSeconds``.
     public var shareWithinTargetRPO: Double
+    /// Runs of consecutive cycles of one VM over the target RPO. Optional (simulated runs fill it).
+    public var violations: RPOViolations?
 
     public init(
         count: Int,
@@ -90,6 +124,7 @@ public struct CycleStats: Codable, Sendable, Equatable {
         self.rpoSeconds = rpoSeconds
         self.rpoHistogram = rpoHistogram
         self.shareWithinTargetRPO = shareWithinTargetRPO
+        self.violations = nil
     }
 
     /// The statistics of `uploads` (commit − seal of committed cycles) and `rpos` (RPO samples), seconds, with the
@@ -112,6 +147,47 @@ public struct CycleStats: Codable, Sendable, Equatable {
             uploadSeconds: Summary(samples: uploads), rpoSeconds: Summary(samples: rpos),
             rpoHistogram: HistogramBucket.histogram(samples: rpos, bounds: Array(Set(bounds)).sorted()),
             shareWithinTargetRPO: rpos.isEmpty ? 1 : Double(within) / Double(rpos.count))
+    }
+}
+
+/// Violations of the target RPO: a violation is a run of consecutive cycles of one VM whose RPO exceeded the
+/// target; its length is its cycle count × the cycle frequency.
+public struct RPOViolations: Codable, Sendable, Equatable {
+    /// Number of violations (all VMs).
+    public var count: Int
+    /// Length of the longest violation, seconds.
+    public var longestSeconds: Double
+    /// Most violations that began within one day of the run (day 1 = its first 24 hours).
+    public var peakPerDay: Int
+
+    public init(count: Int, longestSeconds: Double, peakPerDay: Int) {
+        self.count = count
+        self.longestSeconds = longestSeconds
+        self.peakPerDay = peakPerDay
+    }
+
+    /// Violations from each VM's RPO samples in time order: `(startSeconds, rpoSeconds)` per cycle.
+    /// - Complexity: O(n) in the number of samples.
+    public init(perVM: [[(startSeconds: Double, rpoSeconds: Double)]], targetSeconds: Double, frequencySeconds: Double) {
+        var starts: [Double] = []
+        var longest = 0
+        for samples in perVM {
+            var length = 0
+            for sample in samples {
+                if sample.rpoSeconds > targetSeconds {
+                    if length == 0 { starts.append(sample.startSeconds) }
+                    length += 1
+                    longest = Swift.max(longest, length)
+                } else {
+                    length = 0
+                }
+            }
+        }
+        var perDay: [Int: Int] = [:]
+        for start in starts { perDay[Int(start / 86_400), default: 0] += 1 }
+        self.init(
+            count: starts.count, longestSeconds: Double(longest) * frequencySeconds,
+            peakPerDay: perDay.values.max() ?? 0)
     }
 }
 

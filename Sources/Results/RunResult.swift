@@ -52,6 +52,9 @@ public struct RunResult: Codable, Sendable, Equatable {
     public var eventCount: Int
     /// Wall-clock facts of a live run; always `nil` for simulated runs (keeps them deterministic).
     public var live: LiveRunInfo?
+    /// Capacities of this run's resources (its own circuit, account and blob caps, which a sweep may vary), so a
+    /// 500 Mbps run of a bandwidth sweep is labelled 500 Mbps. Optional; readers fall back to the file's limits.
+    public var limits: [ResourceLimit]?
 
     public init(
         id: String,
@@ -76,7 +79,8 @@ public struct RunResult: Codable, Sendable, Equatable {
         resets: Int = 0,
         bytesResent: Int64 = 0,
         eventCount: Int = 0,
-        live: LiveRunInfo? = nil
+        live: LiveRunInfo? = nil,
+        limits: [ResourceLimit]? = nil
     ) {
         self.id = id
         self.parameters = parameters
@@ -101,6 +105,7 @@ public struct RunResult: Codable, Sendable, Equatable {
         self.bytesResent = bytesResent
         self.eventCount = eventCount
         self.live = live
+        self.limits = limits
     }
 
     /// Builds the conventional run id from sweep assignments: `"key=value,key=value"`, or `"run"` when empty.

@@ -45,7 +45,7 @@ extension ReplicationRun {
             bottleneckShares: shares,
             timeSeries: series,
             perVMThroughputBitsPerSecond: metrics.measuredVMBytes.map { $0 * 8 / seconds },
-            initialReplication: initialReplication(),
+            initialReplication: initialReplication(stop: stop, measuredSeconds: seconds),
             cycles: cycleStats(stop: stop),
             retries: stats.reduce(0) { $0 + $1.retries },
             throttledRequests: metrics.throttled,
@@ -53,7 +53,8 @@ extension ReplicationRun {
             bytesResent: Int64(
                 Double(stats.reduce(0) { $0 + $1.bytesResentAfterFailure + $1.bytesResentAfterRecovery })
                     * doc.replication.compressibility),
-            eventCount: sim.eventCount)
+            eventCount: sim.eventCount,
+            limits: SimDriver.limits(of: doc))
     }
 
     /// Thread-time shares of the measured interval: transferring threads by what bound their flow (the network
@@ -86,12 +87,34 @@ extension ReplicationRun {
         return (ranked[0].key, shares)
     }
 
-    func initialReplication() -> InitialReplication? {
+    /// Initial replication per VM and in total. A VM that did not finish gets an estimated time: the run's end
+    /// plus its bytes left at its copy rate over the measured interval (payload rate / compressibility).
+    func initialReplication(stop: SimTime, measuredSeconds: Double) -> InitialReplication? {
         guard doc.phases != .delta else { return nil }
         let perVM = world.vms.map { $0.initialReplicationDoneAt?.inSeconds }
         let overall = perVM.contains { $0 == nil } ? nil : perVM.compactMap { $0 }.max()
-        let bytes = doc.vms.disks.reduce(0) { $0 + $1.usedBytes } * Int64(world.vms.count)
-        return InitialReplication(perVMCompletionSeconds: perVM, overallSeconds: overall, bytesToCopy: bytes)
+        let perVMBytes = doc.vms.disks.reduce(0) { $0 + $1.usedBytes }
+        let compressibility = doc.replication.compressibility
+        var bytesLeft: Int64 = 0
+        var times: [Double?] = []
+        for vm in world.vms.indices {
+            if let done = perVM[vm] {
+                times.append(done)
+                continue
+            }
+            let copied = world.vms[vm].allStats.reduce(Int64(0)) { $0 + $1.bytesAcknowledged }
+            let left = Swift.max(0, perVMBytes - copied)
+            bytesLeft += left
+            let rate = metrics.measuredVMBytes[vm] / compressibility / measuredSeconds
+            times.append(rate > 0 ? stop.inSeconds + Double(left) / rate : nil)
+        }
+        let time: Double? = times.contains { $0 == nil } ? nil : times.compactMap { $0 }.max()
+        let payloadBits = Double(perVMBytes) * compressibility * 8
+        return InitialReplication(
+            perVMCompletionSeconds: perVM, overallSeconds: overall, bytesToCopy: perVMBytes * Int64(world.vms.count),
+            bytesLeft: bytesLeft, perVMTimeSeconds: times, timeSeconds: time, timeIsEstimate: overall == nil,
+            throughputBitsPerSecond: time.map { payloadBits * Double(world.vms.count) / $0 },
+            perVMThroughputBitsPerSecond: times.map { $0.map { payloadBits / $0 } })
     }
 
     /// Delta cycles sealed inside the measured interval (after the VM's initial replication): upload time =
@@ -106,7 +129,10 @@ extension ReplicationRun {
         var rpos: [Double] = []
         var count = 0
         var committed = 0
+        var perVM: [[(startSeconds: Double, rpoSeconds: Double)]] = []
         for vm in world.vms.indices {
+            var samples: [(startSeconds: Double, rpoSeconds: Double)] = []
+            defer { perVM.append(samples.sorted { $0.startSeconds < $1.startSeconds }) }
             let seededAt = world.vms[vm].initialReplicationDoneAt?.nanoseconds ?? 0
             var seen = Set<Int>()
             for stats in world.vms[vm].allStats.reversed() {
@@ -118,20 +144,24 @@ extension ReplicationRun {
                         let upload = Double(commit - cycle.sealedAt) / 1e9
                         uploads.append(upload)
                         rpos.append(upload + frequency)
+                        samples.append((Double(sealed) / 1e9, upload + frequency))
                         committed += 1
                         count += 1
                     } else {
                         let age = Double(stop.nanoseconds - sealed) / 1e9 + frequency
                         if age > target {
                             rpos.append(age)
+                            samples.append((Double(sealed) / 1e9, age))
                             count += 1
                         }
                     }
                 }
             }
         }
-        return CycleStats(
+        var stats = CycleStats(
             count: count, committed: committed, uploads: uploads, rpos: rpos, frequencySeconds: frequency,
             targetRPOSeconds: target)
+        stats.violations = RPOViolations(perVM: perVM, targetSeconds: target, frequencySeconds: frequency)
+        return stats
     }
 }

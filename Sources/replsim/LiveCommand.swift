@@ -307,7 +307,7 @@ final class LiveProgressPrinter: @unchecked Sendable {
         switch style {
         case .quiet:
             return
-        case .lines:
+        case .lines, .json:  // `live` has no --json; plain lines if it ever gets the style
             FileHandle.standardError.write(Data("live: \(text)\n".utf8))
         case .bar:
             let bar = ProgressStyle.bar(progress.bytesAcknowledged, of: progress.bytesTotal)

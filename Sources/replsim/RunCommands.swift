@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pcap
+import Reports
 import Results
 import Scenario
 import SimDriver
@@ -15,16 +16,32 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @Flag(help: "JSON Lines on standard output: one progress object per finished run, then a summary object.")
+    var json = false
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     }
 
-    /// Simulates every point of `scenario` and writes the report folder (with `shard`: its slice, as a part).
+    /// Simulates every point of `scenario`, writes the report folder, and prints the summary: the headline,
+    /// the swept axes and the assumptions and warnings (or, with `--json`, one summary object). With `shard`:
+    /// its slice, as a part.
     func simulateAndReport(_ scenario: Scenario, seed: UInt64?, shard: Shard? = nil) throws {
         if let shard { return try simulatePart(scenario, seed: seed, shard: shard) }
-        let result = try Simulate.run(scenario, seed: seed, jobs: defaultJobs(jobs), quiet: quiet)
+        let result = try Simulate.run(scenario, seed: seed, jobs: defaultJobs(jobs), quiet: quiet, json: json)
         let dir = Simulate.outputDirectory(out, scenario: scenario.document.name)
         try Simulate.write(result, to: dir)
+        let analysis = ReportAnalysis(result)
+        if json {
+            JSONLines.write([
+                "type": "summary", "headline": analysis.headline, "swept": analysis.sweptAxes ?? "",
+                "detail": analysis.detailNote ?? "", "runs": result.runs.count,
+                "report": dir.appendingPathComponent(ReportWriter.htmlFileName).path,
+                "warnings": analysis.warnings.map { ["level": $0.level.rawValue, "code": $0.code, "message": $0.message] },
+            ])
+            return
+        }
+        print(ReportSummary.terminal(analysis), terminator: "")
         print("wrote \(dir.path)/report.html (\(result.runs.count) run\(result.runs.count == 1 ? "" : "s"))")
     }
 }
@@ -100,7 +117,13 @@ struct Sweep: ParsableCommand {
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check scenario files; print every error with file:line:column and key path.")
+        abstract: "Check scenario files; print every error with file:line:column and key path.",
+        discussion: """
+            A valid file also gets its assumptions and warnings (the ones every report shows): a target RPO not
+            above the cycle frequency, a duration shorter than initial replication can take, churn above what a
+            page blob, the account or the path can take, the circuit's burst and the TCP window per thread.
+            Warnings do not change the exit code (0 when every file is valid, 2 otherwise).
+            """)
 
     @Argument(help: "Scenario files (YAML).")
     var files: [String]
@@ -109,8 +132,10 @@ struct Validate: ParsableCommand {
         var bad = 0
         for file in files {
             do {
-                let runs = try ScenarioLoader.load(path: file).expandSweep().count
+                let scenario = try ScenarioLoader.load(path: file)
+                let runs = scenario.expandSweep().count
                 print("\(file): ok (\(runs) run\(runs == 1 ? "" : "s"))")
+                for note in ScenarioNote.of(scenario) { print("  \(note.level.rawValue): \(note.message)") }
             } catch {
                 bad += 1
                 FileHandle.standardError.write(Data("\(error.description)\n".utf8))

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Reports
 import Results
@@ -49,25 +50,36 @@ enum Simulate {
 
     /// Simulates the points of `scenario` at positions `units` (all by default) and returns the result file with
     /// those runs; the header (reference run included) is that of the whole scenario.
-    static func run(_ scenario: Scenario, seed: UInt64?, jobs: Int, quiet: Bool, units: [Int]? = nil) throws
-        -> ResultFile
-    {
+    static func run(
+        _ scenario: Scenario, seed: UInt64?, jobs: Int, quiet: Bool, json: Bool = false, units: [Int]? = nil
+    ) throws -> ResultFile {
         let points = points(scenario, seed: seed)
         let selected = units.map { $0.map { points[$0] } } ?? points
-        let progress = ProgressReporter(total: selected.count, label: scenario.document.name, quiet: quiet)
+        let progress = ProgressReporter(
+            total: selected.count, label: scenario.document.name, quiet: quiet, json: json,
+            costs: selected.map(cost))
         let runs = try parallelMap(selected, jobs: jobs) { point -> RunResult in
             let result = try SimDriver.run(point.document, id: point.id, parameters: parameters(of: point))
             progress.completed(
                 "\(point.id): \(String(format: "%.3f", result.throughputBitsPerSecond / 1e9)) Gbps, "
-                    + "bound by \(result.bottleneck)")
+                    + "bound by \(result.bottleneck)", id: point.id, cost: cost(point))
             return result
         }
+        progress.finish()
         let base = scenario.document
         let reference = points.first {
             $0.document.vms.count == base.vms.count
                 && $0.document.replication.uploadThreadsPerVM == base.replication.uploadThreadsPerVM
         }
         return resultFile(scenario, seed: seed, referenceRunID: reference?.id, runs: runs)
+    }
+
+    /// A run's estimated cost for the progress ETA: VMs × simulated seconds × √threads (events grow with the
+    /// chunks in flight and the simulated time, sub-linearly with threads once a cap binds).
+    static func cost(_ point: SweepPoint) -> Double {
+        let doc = point.document
+        return Double(doc.vms.count) * Double(doc.durationNanoseconds) / 1e9
+            * Double(doc.replication.uploadThreadsPerVM).squareRoot()
     }
 
     /// The result file of simulated `runs` of `scenario` (the one place its header fields are filled).
@@ -80,8 +92,59 @@ enum Simulate {
         return ResultFile(
             tool: tool, scenario: base.name, scenarioFile: scenario.file, description: base.description,
             seed: seed ?? base.seed, mode: .simulated, referenceRunID: referenceRunID,
-            limits: SimDriver.limits(of: base), runs: runs)
+            limits: SimDriver.limits(of: base), runs: runs, inputs: inputs(scenario, seed: seed),
+            warnings: warnings(scenario))
     }
+
+    /// The scenario's assumptions and warnings in the results vocabulary.
+    static func warnings(_ scenario: Scenario) -> [ScenarioWarning] {
+        ScenarioNote.of(scenario).map { note in
+            let level: ScenarioWarning.Level
+            switch note.level {
+            case .assumption: level = .assumption
+            case .warning: level = .warning
+            }
+            return ScenarioWarning(level: level, code: note.code, message: note.message)
+        }
+    }
+
+    /// The resolved scenario (seed as run), its sweep, their SHA-256, and replsim's version and commit.
+    static func inputs(_ scenario: Scenario, seed: UInt64?) -> ResultInputs? {
+        var document = scenario.document
+        if let seed { document.seed = seed }
+        let sweep = scenario.sweepAxes.map { Parameter(key: $0.key, value: $0.values.joined(separator: ",")) }
+        struct Hashed: Encodable {
+            var scenario: ScenarioDocument
+            var sweep: [Parameter]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let canonical = try? encoder.encode(Hashed(scenario: document, sweep: sweep)),
+            let json = try? encoder.encode(document), let value = try? JSONDecoder().decode(JSONValue.self, from: json)
+        else { return nil }
+        let digest = SHA256.hash(data: canonical).map { String(format: "%02x", $0) }.joined()
+        return ResultInputs(
+            scenario: value, sweep: sweep, scenarioSHA256: digest, replsimVersion: ReplSim.configuration.version,
+            replsimCommit: commit)
+    }
+
+    /// The git commit of the checkout replsim was built from (found from this source file's path), if any.
+    static let commit: String? = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        git.arguments = ["git", "-C", root.path, "rev-parse", "HEAD"]
+        let pipe = Pipe()
+        git.standardOutput = pipe
+        git.standardError = FileHandle.nullDevice
+        do { try git.run() } catch { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        git.waitUntilExit()
+        guard git.terminationStatus == 0 else { return nil }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }()
 
     /// A sweep point's assignments as result parameters.
     static func parameters(of point: SweepPoint) -> [Parameter] {

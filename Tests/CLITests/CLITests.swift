@@ -74,25 +74,109 @@ import Testing
         let same = try replsim(["check", scenario.path, "--baseline", baseline.path, "--junit", junit.path, "--quiet"])
         #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
 
-        // Make the baseline 20 % faster than what the simulator predicts: a regression at 5 % tolerance.
+        // Make the baseline's initial replication 20 % faster than what the simulator predicts: a regression at 5 %.
         let resultURL = baseline.appendingPathComponent("tiny/result.json")
         var text = try String(contentsOf: resultURL, encoding: .utf8)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         let runs = try #require(json["runs"] as? [[String: Any]])
-        let throughput = try #require(runs.first?["throughputBitsPerSecond"] as? Double)
-        let key = "\"throughputBitsPerSecond\" : "
+        let ir = try #require(runs.first?["initialReplication"] as? [String: Any])
+        let seconds = try #require(ir["timeSeconds"] as? Double)
+        let key = "\"timeSeconds\" : "
         let range = try #require(text.range(of: key))
         let end = try #require(text[range.upperBound...].firstIndex(where: { $0 == "," || $0 == "\n" }))
-        text.replaceSubrange(range.upperBound..<end, with: String(throughput * 1.2))
+        text.replaceSubrange(range.upperBound..<end, with: String(seconds * 0.8))
         try text.write(to: resultURL, atomically: true, encoding: .utf8)
         let worse = try replsim(["check", scenario.path, "--baseline", baseline.path, "--junit", junit.path, "--quiet"])
         #expect(worse.status == 1, "\(worse.stdout)\(worse.stderr)")
-        #expect(worse.stdout.contains("throughput"), "\(worse.stdout)")
+        #expect(worse.stdout.contains("initialReplicationSeconds"), "\(worse.stdout)")
         let xml = try String(contentsOf: junit, encoding: .utf8)
         #expect(xml.contains("<failure"), "\(xml)")
 
         let missing = try replsim(["check", scenario.path, "--baseline", dir.appendingPathComponent("none").path, "--quiet"])
         #expect(missing.status == 2, "\(missing.stderr)")
+    }
+}
+
+/// `check` as a CI gate on a 10-VM `phases: both` scenario: doubling the circuit shortens initial replication
+/// (an improvement, exit 3), adding loss lengthens it (a regression, exit 1); both name the changed scenario keys.
+/// `compare` gives the same verdicts from two result files without re-running.
+@Suite struct CheckGateTests {
+    static func scenario(_ network: String) -> String {
+        """
+        # Question: does check judge initial replication and RPO per phase?
+        name: gate
+        seed: 4
+        duration: 10m
+        measurement: {start: 1m}
+        phases: both
+        vms: {count: 10, disks: [{size: 8GiB, used: 25%}], churn: 1MB/s}
+        replication: {frequency: 30s, targetRPO: 2m, uploadThreadsPerVM: 4}
+        network: {circuit: {\(network)}}
+        storage: us-grs-2015
+        """
+    }
+
+    @Test func fasterCircuitImprovesAndLossRegresses() throws {
+        let dir = try Paths.temporaryDirectory()
+        let file = dir.appendingPathComponent("gate.yaml")
+        let baseline = dir.appendingPathComponent("baseline")
+        try Self.scenario("bandwidth: 1Gbps, rtt: 5ms").write(to: file, atomically: true, encoding: .utf8)
+        let update = try replsim(["check", file.path, "--baseline", baseline.path, "--update", "--quiet"])
+        #expect(update.status == 0, "\(update.stderr)")
+        #expect(FileManager.default.fileExists(atPath: baseline.appendingPathComponent("gate/thresholds.json").path))
+        let same = try replsim(["check", file.path, "--baseline", baseline.path, "--quiet"])
+        #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
+
+        try Self.scenario("bandwidth: 2Gbps, rtt: 5ms").write(to: file, atomically: true, encoding: .utf8)
+        let faster = try replsim(["check", file.path, "--baseline", baseline.path, "--quiet"])
+        #expect(faster.status == 3, "\(faster.stdout)\(faster.stderr)")
+        #expect(faster.stdout.contains("initialReplicationSeconds"), "\(faster.stdout)")
+        #expect(!faster.stdout.contains("regressed"), "\(faster.stdout)")
+        #expect(faster.stdout.contains("SCENARIO CHANGED"), "\(faster.stdout)")
+        #expect(faster.stdout.contains("network.circuit.bandwidthBitsPerSecond: 1000000000 → 2000000000"))
+
+        try Self.scenario("bandwidth: 1Gbps, rtt: 20ms, loss: 1e-2").write(to: file, atomically: true, encoding: .utf8)
+        let lossy = try replsim(["check", file.path, "--baseline", baseline.path, "--quiet"])
+        #expect(lossy.status == 1, "\(lossy.stdout)\(lossy.stderr)")
+        let irLine = lossy.stdout.split(separator: "\n").first { $0.contains("initialReplicationSeconds") }
+        #expect(irLine?.hasSuffix("regressed") == true, "\(lossy.stdout)")
+        #expect(lossy.stdout.contains("network.circuit.loss: 0 → 0.01"), "\(lossy.stdout)")
+
+        // compare: the same verdicts from the files, without re-running.
+        let out = dir.appendingPathComponent("lossy")
+        let run = try replsim(["run", file.path, "--quiet", "--out", out.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let base = baseline.appendingPathComponent("gate/result.json").path
+        let compared = try replsim(["compare", base, out.path])
+        #expect(compared.status == 1, "\(compared.stdout)\(compared.stderr)")
+        let reverse = try replsim(["compare", out.path, base])
+        #expect(reverse.status == 3, "\(reverse.stdout)\(reverse.stderr)")
+        let bad = try replsim(["compare", base, dir.appendingPathComponent("nothing.json").path])
+        #expect(bad.status == 2, "\(bad.stderr)")
+    }
+
+    @Test func validateAndRunPrintAssumptionsAndWarnings() throws {
+        let dir = try Paths.temporaryDirectory()
+        let file = dir.appendingPathComponent("rpo.yaml")
+        try """
+            name: rpo-at-frequency
+            seed: 1
+            duration: 4m
+            phases: delta
+            vms: {count: 2, disks: [{size: 4GiB, used: 25%}], churn: 1MB/s}
+            replication: {frequency: 30s, targetRPO: 30s}
+            network: {circuit: {bandwidth: 1Gbps, rtt: 2ms}}
+            storage: us-grs-2015
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let validate = try replsim(["validate", file.path])
+        #expect(validate.status == 0, "\(validate.stderr)")
+        #expect(validate.stdout.contains("warning: targetRPO (30s) is not above the cycle frequency (30s)"))
+        let run = try replsim(["run", file.path, "--quiet", "--out", dir.appendingPathComponent("out").path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("RPO: 2 VMs, 4 threads per VM: 0 % of cycles within"), "\(run.stdout)")
+        #expect(run.stdout.contains("Assumptions and warnings:\n  warning: targetRPO"), "\(run.stdout)")
+        let md = try String(contentsOf: dir.appendingPathComponent("out/report.md"), encoding: .utf8)
+        #expect(md.contains("## Assumptions and warnings\n\n- **Warning:** targetRPO"), "\(md)")
     }
 }
 

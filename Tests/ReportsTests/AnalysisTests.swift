@@ -50,16 +50,51 @@ import Testing
         #expect(analysis.recommendations.count == 3)
     }
 
-    @Test func headlineNamesBestSettingAndBottleneck() {
-        let file = Fixture.sweep(vms: [3], threads: [1, 32, 8])
+    /// The VM count is a given: the headline answers per VM count (threads needed and IR time), never "best".
+    @Test func headlineNamesThreadsPerVMCountAndIRTimes() {
+        let file = Fixture.sweep(vms: [3, 25], threads: [1, 32, 8])
         let analysis = ReportAnalysis(file)
-        #expect(analysis.best?.threadsPerVM == 32)
-        let share = Format.percent(analysis.best?.bottleneckShare)
-        #expect(
-            analysis.headline
-                == "Best: 1.50 Gbps with 3 VMs × 32 threads per VM, bound by the 60 MiB/s page-blob cap "
-                + "\(share) of the time."
-        )
+        let headline = analysis.headline
+        #expect(headline.hasPrefix("Initial replication (IR): 3 VMs need "), "\(headline)")
+        #expect(headline.contains("; 25 VMs need "), "\(headline)")
+        #expect(!headline.contains("Best") && !headline.contains("n/a"), "\(headline)")
+        for answer in analysis.answers {
+            let fastest = file.runs.filter { $0.vms == answer.run.vms }
+                .compactMap { $0.initialReplication?.overallSeconds }.min() ?? 0
+            #expect((answer.irSeconds ?? .infinity) <= fastest * 1.05)
+            #expect(headline.contains("\(answer.run.vms) VMs need \(answer.run.threadsPerVM) thread"))
+        }
+        #expect(analysis.sweptAxes == "vms (3, 25; given) × threadsPerVM (1, 32, 8; the choice)")
+    }
+
+    /// A delta run's headline is about RPO: the share within target and the worst RPO.
+    @Test func deltaHeadlineIsAboutRPO() {
+        var file = Fixture.sweep(vms: [100], threads: [2, 8], cycles: true)
+        for index in file.runs.indices { file.runs[index].initialReplication = nil }
+        let headline = ReportAnalysis(file).headline
+        #expect(headline.hasPrefix("RPO: 100 VMs: "), "\(headline)")
+        #expect(headline.contains("of cycles within the"), "\(headline)")
+        #expect(headline.contains("worst RPO"), "\(headline)")
+        #expect(!headline.contains("Gbps"), "\(headline)")
+    }
+
+    /// A bandwidth sweep: each run is labelled with its own circuit, not the base file's.
+    @Test func eachRunIsLabelledWithItsOwnLimits() {
+        var file = Fixture.sweep(vms: [3], threads: [8])
+        file.runs = [500e6, 1e9].enumerated().map { index, bandwidth in
+            var run = file.runs[0]
+            run.id = "circuit.bandwidth=\(index)"
+            run.parameters = [.init(key: "circuit.bandwidth", value: index == 0 ? "500Mbps" : "1Gbps")]
+            run.bottleneck = "circuit"
+            run.limits = [.init(kind: "circuit", bitsPerSecond: bandwidth)]
+            return run
+        }
+        let analysis = ReportAnalysis(file)
+        #expect(analysis.label("circuit", run: file.runs[0]).words == "the 500 Mbps circuit")
+        #expect(analysis.label("circuit", run: file.runs[1]).words == "the 1 Gbps circuit")
+        let md = MarkdownReport.render(file)
+        #expect(md.contains("the 500 Mbps circuit") && md.contains("the 1 Gbps circuit"), "\(md)")
+        #expect(!md.contains("10 Gbps circuit"), "\(md)")
     }
 
     @Test func referenceRunIsChosenWhenPresent() {

@@ -9,33 +9,97 @@ import Testing
 #endif
 
 @Suite struct ComparisonTests {
-    func scaled(_ file: ResultFile, throughput factor: Double) -> ResultFile {
+    /// `file` with every run's initial-replication time multiplied by `factor`.
+    func scaled(_ file: ResultFile, irTime factor: Double) -> ResultFile {
         var copy = file
-        for index in copy.runs.indices { copy.runs[index].throughputBitsPerSecond *= factor }
+        for index in copy.runs.indices {
+            let seconds = copy.runs[index].initialReplication?.overallSeconds
+            copy.runs[index].initialReplication?.overallSeconds = seconds.map { $0 * factor }
+        }
         return copy
     }
 
-    @Test func tenPercentDropFailsAtFiveAndPassesAtFifteen() throws {
+    static func threshold(_ metric: ComparedMetric, _ tolerance: Double = 5) -> Thresholds.Metric {
+        Thresholds(tolerancePercent: tolerance)[metric]
+    }
+
+    @Test func tenPercentSlowerInitialReplicationFailsAtFiveAndPassesAtFifteen() throws {
         let baseline = Fixture.sweep(vms: [3], threads: [1, 8])
-        let current = scaled(baseline, throughput: 0.9)
+        let current = scaled(baseline, irTime: 1.1)
         let strict = try Comparison.compare(current: current, baseline: baseline, tolerancePercent: 5)
         #expect(strict.hasRegression)
         #expect(!strict.passed)
+        #expect(strict.exitCode == 1)
         #expect(strict.regressions.count == 2)
-        #expect(strict.regressions.allSatisfy { $0.metric == .throughput })
-        #expect(abs((strict.regressions[0].changePercent ?? 0) + 10) < 1e-9)
+        #expect(strict.regressions.allSatisfy { $0.metric == .initialReplicationSeconds })
+        #expect(abs((strict.regressions[0].changePercent ?? 0) - 10) < 1e-9)
         let loose = try Comparison.compare(current: current, baseline: baseline, tolerancePercent: 15)
         #expect(!loose.hasRegression)
         #expect(loose.passed)
     }
 
-    @Test func higherThroughputIsAnImprovementNotARegression() throws {
+    @Test func fasterInitialReplicationIsAnImprovementWithItsOwnExitCode() throws {
         let baseline = Fixture.sweep(vms: [3], threads: [8])
         let result = try Comparison.compare(
-            current: scaled(baseline, throughput: 1.2), baseline: baseline,
+            current: scaled(baseline, irTime: 0.5), baseline: baseline,
             tolerancePercent: 5)
         #expect(result.passed)
-        #expect(result.metrics.first { $0.metric == .throughput }?.status == .improved)
+        #expect(result.metrics.first { $0.metric == .initialReplicationSeconds }?.status == .improved)
+        #expect(result.exitCode == 3)
+        #expect(result.table().hasSuffix("IMPROVED: 1 metric(s) better than the baseline (update it)\n"))
+        let same = try Comparison.compare(current: baseline, baseline: baseline, tolerancePercent: 5)
+        #expect(same.exitCode == 0)
+    }
+
+    /// Mean throughput mixes initial replication with the idle time after it: it is compared only for runs that
+    /// have neither phase, so a run that copies faster (and then idles) is not a throughput regression.
+    @Test func throughputIsComparedOnlyWithoutPhases() throws {
+        let baseline = Fixture.sweep(vms: [3], threads: [8])
+        var current = scaled(baseline, irTime: 0.5)
+        current.runs[0].throughputBitsPerSecond *= 0.7
+        let result = try Comparison.compare(current: current, baseline: baseline, tolerancePercent: 5)
+        #expect(!result.metrics.contains { $0.metric == .throughput })
+        var bare = baseline
+        bare.runs[0].initialReplication = nil
+        var slower = bare
+        slower.runs[0].throughputBitsPerSecond *= 0.7
+        let plain = try Comparison.compare(current: slower, baseline: bare, tolerancePercent: 5)
+        #expect(plain.regressions.map(\.metric) == [.throughput])
+    }
+
+    @Test func perMetricThresholdsAndDirections() throws {
+        let baseline = Fixture.sweep(vms: [3], threads: [8])
+        let current = scaled(baseline, irTime: 1.1)
+        var thresholds = Thresholds(tolerancePercent: 5)
+        thresholds.metrics = thresholds.metrics.map { metric in
+            var copy = metric
+            if copy.metric == .initialReplicationSeconds { copy.tolerancePercent = 20 }
+            return copy
+        }
+        #expect(try Comparison.compare(current: current, baseline: baseline, thresholds: thresholds).exitCode == 0)
+        thresholds.metrics = thresholds.metrics.map { metric in
+            var copy = metric
+            if copy.metric == .initialReplicationSeconds { (copy.tolerancePercent, copy.better) = (5, .higher) }
+            return copy
+        }
+        #expect(try Comparison.compare(current: current, baseline: baseline, thresholds: thresholds).exitCode == 3)
+    }
+
+    @Test func changedScenarioIsNamedKeyByKey() throws {
+        var baseline = Fixture.sweep(vms: [3], threads: [8])
+        var current = scaled(baseline, irTime: 0.5)
+        func inputs(_ bandwidth: Double, hash: String) -> ResultInputs {
+            ResultInputs(
+                scenario: .object(["network": .object(["circuit": .object(["bandwidthBitsPerSecond": .number(bandwidth)])])]),
+                sweep: [], scenarioSHA256: hash, replsimVersion: "0.1.0", replsimCommit: nil)
+        }
+        baseline.inputs = inputs(1e9, hash: "a")
+        current.inputs = inputs(2e9, hash: "b")
+        let result = try Comparison.compare(current: current, baseline: baseline, tolerancePercent: 5)
+        #expect(result.changedInputs == ["network.circuit.bandwidthBitsPerSecond: 1000000000 → 2000000000"])
+        #expect(result.table().contains("SCENARIO CHANGED since the baseline"))
+        current.inputs = baseline.inputs
+        #expect(try Comparison.compare(current: current, baseline: baseline, tolerancePercent: 5).changedInputs == [])
     }
 
     @Test func slowerInitialReplicationAndWorseRPOAreRegressions() throws {
@@ -74,13 +138,12 @@ import Testing
     @Test func tableListsWhatMoved() throws {
         let baseline = Fixture.sweep(vms: [3], threads: [32])
         let result = try Comparison.compare(
-            current: scaled(baseline, throughput: 0.9), baseline: baseline,
+            current: scaled(baseline, irTime: 1.1), baseline: baseline,
             tolerancePercent: 5)
         let lines = result.table().split(separator: "\n").map(String.init)
         #expect(lines[1].hasPrefix("run "))
-        #expect(lines[2].contains("throughput"))
-        #expect(lines[2].contains("1.50 Gbps  1.35 Gbps"))
-        #expect(lines[2].contains("-10.0 %"))
+        #expect(lines[2].contains("initialReplicationSeconds"))
+        #expect(lines[2].contains("+10.0 %"))
         #expect(lines[2].hasSuffix("regressed"))
     }
 
@@ -95,19 +158,19 @@ import Testing
     }
 
     @Test func zeroBaselineAndNonFiniteCurrent() {
-        let fromZero = MetricComparison.judge(runID: "r", metric: .throughput, baseline: 0, current: 5, tolerance: 5)
+        let fromZero = MetricComparison.judge(runID: "r", threshold: Self.threshold(.throughput), baseline: 0, current: 5)
         #expect(fromZero.status == .improved)
         #expect(fromZero.changePercent == nil)
-        let bothZero = MetricComparison.judge(runID: "r", metric: .throughput, baseline: 0, current: 0, tolerance: 5)
+        let bothZero = MetricComparison.judge(runID: "r", threshold: Self.threshold(.throughput), baseline: 0, current: 0)
         #expect(bothZero.status == .unchanged)
-        let nan = MetricComparison.judge(runID: "r", metric: .throughput, baseline: 10, current: .nan, tolerance: 5)
+        let nan = MetricComparison.judge(runID: "r", threshold: Self.threshold(.throughput), baseline: 10, current: .nan)
         #expect(nan.status == .regressed)
     }
 
     @Test func junitParsesAndCountsFailures() throws {
         var baseline = Fixture.sweep(vms: [3], threads: [1, 8], cycles: true)
         baseline.scenario = "odd <name> & \"quotes\""
-        var current = scaled(baseline, throughput: 0.8)
+        var current = scaled(baseline, irTime: 1.25)
         current.runs.removeLast()
         let result = try Comparison.compare(current: current, baseline: baseline, tolerancePercent: 5)
         let xml = JUnitWriter.render(result)
@@ -115,7 +178,7 @@ import Testing
         let root = try #require(document.rootElement())
         #expect(root.name == "testsuites")
         let cases = try document.nodes(forXPath: "//testcase")
-        #expect(cases.count == 3 + 1)  // 3 metrics of the remaining run + 1 missing run
+        #expect(cases.count == 4 + 1)  // 4 metrics (IR time and throughput, RPO share and p99) + 1 missing run
         let failures = try document.nodes(forXPath: "//testcase/failure")
         #expect(failures.count == result.regressions.count + 1)
         #expect(root.attribute(forName: "failures")?.stringValue == String(failures.count))
@@ -128,6 +191,6 @@ import Testing
         let xml = JUnitWriter.render(try Comparison.compare(current: file, baseline: file, tolerancePercent: 0))
         let document = try XMLDocument(data: Data(xml.utf8))
         #expect(try document.nodes(forXPath: "//failure").isEmpty)
-        #expect(try document.nodes(forXPath: "//testcase").count == 3)
+        #expect(try document.nodes(forXPath: "//testcase").count == 4)
     }
 }

@@ -23,11 +23,12 @@ import Testing
         let html = HTMLReport.render(file)
         expectSelfContained(html)
         let charts = HTMLReport.charts(ReportAnalysis(file))
-        #expect(charts == [.throughputVsThreads, .heatmap, .timeSeries, .rpoDistribution])
+        #expect(charts == [.irTimeVsThreads, .throughputVsThreads, .heatmap, .timeSeries, .rpoDistribution])
         #expect(svgCount(html) == charts.count)
         #expect(html.ranges(of: "</svg>").count == charts.count)
-        #expect(html.contains("bound by the 60 MiB/s page-blob cap"))
-        #expect(html.contains("For 25 VMs,"))
+        #expect(html.contains("Answers per series"))
+        #expect(html.contains("25 VMs need "))
+        #expect(html.contains("<h2>Assumptions and warnings</h2>"))
     }
 
     @Test func singleRunRendersWithoutSweepCharts() {
@@ -47,7 +48,7 @@ import Testing
         #expect(file.runs.count == 160)
         let html = HTMLReport.render(file)
         expectSelfContained(html)
-        #expect(svgCount(html) == 3)
+        #expect(svgCount(html) == 4)
         #expect(html.ranges(of: "<tr>").count >= 160)
         SVGTests.expectFiniteCoordinates(html)
     }
@@ -56,10 +57,11 @@ import Testing
         let file = Fixture.sweep(vms: [3, 10, 25, 50], threads: [8])
         let html = HTMLReport.render(file)
         expectSelfContained(html)
-        #expect(HTMLReport.charts(ReportAnalysis(file)) == [.runBars, .timeSeries])
-        #expect(svgCount(html) == 2)
+        #expect(HTMLReport.charts(ReportAnalysis(file)) == [.irTimeBars, .runBars, .timeSeries])
+        #expect(svgCount(html) == 3)
+        #expect(html.contains("Initial-replication time of each run"))
         #expect(html.contains("Throughput of each run"))
-        #expect(html.contains(">the 10 Gbps circuit</text>"))
+        #expect(html.contains(">circuit</text>"))
         SVGTests.expectFiniteCoordinates(html)
     }
 
@@ -72,7 +74,7 @@ import Testing
         #expect(html.contains("wall time"))
         #expect(html.contains("93.5 s"))
         #expect(html.contains("live · 1 run"))
-        #expect(MarkdownReport.render(file).contains("Wall time (best run): 93.5 s"))
+        #expect(MarkdownReport.render(file).contains("Wall time of `run`: 93.5 s."))
     }
 
     @Test func emptyFileRendersAMessage() {
@@ -101,10 +103,11 @@ import Testing
     @Test func markdownHasTablesAndRecommendation() {
         let md = MarkdownReport.render(Fixture.sweep(vms: [3, 25], threads: [1, 8, 32], cycles: true))
         #expect(md.hasPrefix("# reference-3vm-expressroute\n"))
-        #expect(md.contains("## Recommendation"))
-        #expect(
-            md.contains("- For 3 VMs, 32 threads per VM reach 100 % of the best throughput (1.50 Gbps of 1.50 Gbps)."))
-        #expect(md.contains("- For 25 VMs, 8 threads per VM reach"))
+        #expect(md.contains("## Answers per series"))
+        #expect(md.contains("## Assumptions and warnings"))
+        #expect(md.contains("| 3 VMs | initial replication | 32 |"))
+        #expect(md.contains("| 25 VMs | delta |"))
+        #expect(md.contains("## Initial-replication time by threads per VM"))
         #expect(md.contains("| series \\ threads/VM | 1 | 8 | 32 |"))
         #expect(md.contains("## All runs"))
         #expect(md.contains("## RPO distribution"))

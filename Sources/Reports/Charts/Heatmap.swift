@@ -28,7 +28,7 @@ enum Heatmap {
                     continue
                 }
                 let t = normalized(run.throughputBitsPerSecond)
-                let label = analysis.label(run.bottleneck)
+                let label = analysis.label(run.bottleneck, run: run)
                 if !codesUsed.contains(run.bottleneck) { codesUsed.append(run.bottleneck) }
                 svg.rect(
                     x, y, cellWidth - 1, cellHeight - 1, fill: ChartStyle.sequential(t),
@@ -72,7 +72,7 @@ enum Heatmap {
         var y = top + 10
         for code in codes {
             let label = analysis.label(code)
-            let entry = "\(label.code) = \(label.words)"
+            let entry = "\(label.code) = \(label.name)"
             let entryWidth = Double(entry.count) * 6.6 + 24
             if x + entryWidth > 950 {
                 x = barLeft + barWidth + 30

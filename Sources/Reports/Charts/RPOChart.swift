@@ -9,7 +9,7 @@ enum RPOChart {
         let frame = PlotFrame(left: 80, top: 30, right: 940, bottom: 290)
         let buckets = cycles.rpoHistogram
         let counts = buckets.map { Double($0.count) }
-        let y = Scale.linear(data: counts, pixels: frame.yPixels, reversed: true) { Format.fixed($0, 0) }
+        let y = Scale.linear(data: counts, pixels: frame.yPixels, reversed: true, integers: true) { Format.fixed($0, 0) }
         let width = (frame.right - frame.left) / Double(Swift.max(buckets.count, 1))
         let x = Scale(
             kind: .linear, domain: 0...Double(Swift.max(buckets.count, 1)), range: frame.xPixels, ticks: [],

@@ -49,8 +49,11 @@ struct SVG {
         element("rect", Self.attrs(["class": cls]) + geometry + Self.attrs(["fill": fill]), tip: tip)
     }
 
-    mutating func circle(_ cx: Double, _ cy: Double, r: Double, fill: String, tip: String? = nil) {
-        element("circle", Self.attrs(["cx": cx, "cy": cy, "r": r]) + Self.attrs(["fill": fill]), tip: tip)
+    mutating func circle(
+        _ cx: Double, _ cy: Double, r: Double, fill: String, stroke: String? = nil, tip: String? = nil
+    ) {
+        let colors = stroke.map { Self.attrs(["fill": fill, "stroke": $0]) } ?? Self.attrs(["fill": fill])
+        element("circle", Self.attrs(["cx": cx, "cy": cy, "r": r]) + colors, tip: tip)
     }
 
     /// A polyline (or a closed, filled polygon) through `points`; skips empty input.

@@ -17,13 +17,15 @@ struct Scale {
     /// - Complexity: O(n) in the data plus O(ticks).
     static func linear(
         data: [Double], pixels: ClosedRange<Double>, reversed: Bool = false, zeroBased: Bool = true,
-        tight: Bool = false, count: Int = 6, label: (Double) -> String
+        tight: Bool = false, count: Int = 6, integers: Bool = false, label: (Double) -> String
     ) -> Scale {
         let finite = data.filter { $0.isFinite }
         var low = zeroBased ? Swift.min(0, finite.min() ?? 0) : (finite.min() ?? 0)
         var high = finite.max() ?? 1
         if high <= low { high = low + 1 }
-        let step = niceStep((high - low) / Double(Swift.max(count, 1)))
+        let raw = niceStep((high - low) / Double(Swift.max(count, 1)))
+        // Counts get whole-number steps (1, 2, 5, 10 …): a 2.5 step would label two ticks alike.
+        let step = integers ? (raw < 1 ? 1 : raw == 2.5 ? 5 : raw) : raw
         let (dataLow, dataHigh) = (low, high)
         low = (low / step).rounded(.down) * step
         high = (high / step).rounded(.up) * step

@@ -1,10 +1,12 @@
 import Results
 
 /// Chart 3: a run's aggregate throughput over time as a filled area (like a bandwidth graph), with the
-/// measured mean as a dashed line and, for up to 10 VMs, thin per-VM lines.
+/// measured mean as a dashed line and, for up to 8 VMs, thin per-VM lines; the time axis in s, min or h.
 enum TimeSeriesChart {
     /// At most this many points are drawn; longer series are averaged in buckets.
     static let maxPoints = 480
+    /// Per-VM lines are drawn up to this many VMs (each its own colour and legend entry); more are aggregated.
+    static let maxVMLines = 8
 
     /// - Complexity: O(samples × (1 + VMs drawn)).
     static func render(_ run: RunResult) -> String {
@@ -16,14 +18,17 @@ enum TimeSeriesChart {
         let step = interval * Double(factor)
         let start = series.startSeconds.isFinite ? series.startSeconds : 0
         let end = start + step * Double(aggregate.count)
-        let x = Scale.linear(
-            data: [start, Swift.max(end, start + 1)], pixels: frame.xPixels, zeroBased: start >= 0,
-            tight: true
+        let time = TimeUnit.best(forSpan: end - start)
+        let xScaled = Scale.linear(
+            data: [start / time.seconds, Swift.max(end, start + 1) / time.seconds], pixels: frame.xPixels,
+            zeroBased: start >= 0, tight: true
         ) {
             Format.trimmed(Format.fixed($0, 1))
         }
+        let x = TimeScale(scale: xScaled, unit: time)
         let (y, unit) = bitRateScale(aggregate + [run.throughputBitsPerSecond], frame: frame)
-        frame.drawAxes(&svg, x: x, y: y, xTitle: "time since start (s)", yTitle: "throughput (\(unit.symbol))")
+        frame.drawAxes(
+            &svg, x: xScaled, y: y, xTitle: "time since start (\(time.symbol))", yTitle: "throughput (\(unit.symbol))")
         // Step-shaped area: each sample holds for its interval.
         var points: [(Double, Double)] = [(x(start), y(0))]
         for (index, value) in aggregate.enumerated() {
@@ -36,7 +41,11 @@ enum TimeSeriesChart {
         if !aggregate.isEmpty {
             svg.path(points, stroke: "#2f6690", fill: "rgba(58,124,165,0.35)", cls: "area", close: true)
         }
-        if let perVM = series.perVMBitsPerSecond, perVM.count <= 10 {
+        if let perVM = series.perVMBitsPerSecond, perVM.count > maxVMLines {
+            svg.text(
+                frame.right - 4, frame.top + 12, "\(perVM.count) VMs: aggregate only (per-VM lines from \(maxVMLines + 1) VMs on are not drawn)",
+                anchor: .end, cls: "note")
+        } else if let perVM = series.perVMBitsPerSecond {
             for (vm, values) in perVM.enumerated() {
                 let (samples, _) = downsample(values)
                 let line = samples.enumerated().map { index, value in
@@ -47,7 +56,7 @@ enum TimeSeriesChart {
             // Legend: the area, then one swatch per VM, left to right inside the top of the plot.
             let entries = [("aggregate", "#3a7ca5")] + perVM.indices.map { ("VM \($0 + 1)", ChartStyle.color($0 + 1)) }
             for (index, entry) in entries.enumerated() {
-                let ex = frame.left + 12 + Double(index) * 86
+                let ex = frame.left + 12 + Double(index) * 92
                 svg.rect(ex, frame.top + 4, 14, 4, fill: entry.1)
                 svg.text(ex + 18, frame.top + 10, entry.0, cls: "legend")
             }
@@ -80,4 +89,24 @@ enum TimeSeriesChart {
         }
         return (result, factor)
     }
+}
+
+/// The unit of a time axis: seconds up to 2 minutes, minutes up to 2 hours, then hours.
+struct TimeUnit {
+    var seconds: Double
+    var symbol: String
+
+    static func best(forSpan span: Double) -> TimeUnit {
+        if span >= 7200 { return TimeUnit(seconds: 3600, symbol: "h") }
+        if span >= 120 { return TimeUnit(seconds: 60, symbol: "min") }
+        return TimeUnit(seconds: 1, symbol: "s")
+    }
+}
+
+/// A scale whose input is seconds and whose ticks are in a ``TimeUnit``.
+struct TimeScale {
+    var scale: Scale
+    var unit: TimeUnit
+
+    func callAsFunction(_ seconds: Double) -> Double { scale(seconds / unit.seconds) }
 }
