@@ -9,12 +9,13 @@ enum Heatmap {
         let left = 130.0, top = 30.0, width = 960.0
         let legendHeight = 70.0
         let cellWidth = (width - left - 20) / Double(Swift.max(threads.count, 1))
-        let cellHeight = Swift.min(44, Swift.max(22, 360 / Double(Swift.max(rows.count, 1))))
+        let cellHeight = Swift.min(44, Swift.max(26, 360 / Double(Swift.max(rows.count, 1))))
         let plotBottom = top + cellHeight * Double(rows.count)
         let height = plotBottom + 40 + legendHeight
         var svg = SVG(width: width, height: height, title: "Throughput heatmap: threads per VM × VMs, with bottleneck")
         let values = rows.flatMap(\.runs).map(\.throughputBitsPerSecond).filter { $0.isFinite }
         let maxValue = values.max() ?? 0
+        let unit = BitRateUnit.best(for: maxValue)
         let minValue = Swift.min(values.min() ?? 0, maxValue)
         func normalized(_ v: Double) -> Double { maxValue > minValue ? (v - minValue) / (maxValue - minValue) : 1 }
         var codesUsed: [String] = []
@@ -34,13 +35,20 @@ enum Heatmap {
                     x, y, cellWidth - 1, cellHeight - 1, fill: ChartStyle.sequential(t),
                     tip: "\(series.label), \(thread) threads: \(Format.bitsPerSecond(run.throughputBitsPerSecond)), "
                         + "bound by \(label.words) \(Format.percent(run.bottleneckShare)) of the time")
-                // Bold 10 px capitals are ~7 px wide; shrink the text to fit narrow cells, omit below 6 px.
-                let fontSize = Swift.min(10, (cellWidth - 4) / (Double(Swift.max(label.code.count, 1)) * 0.72))
+                // Two lines: the value (in the legend's unit) and the bottleneck code. Bold 10 px capitals are ~7 px
+                // wide; shrink the text to fit narrow cells, omit below 6 px.
+                let value = Format.trimmed(Format.fixed(run.throughputBitsPerSecond / unit.size, 2))
+                let widest = Double(Swift.max(label.code.count, value.count, 1))
+                let fontSize = Swift.min(10, (cellWidth - 4) / (widest * 0.72), (cellHeight - 4) / 2.2)
                 if fontSize >= 6 {
+                    let fill = ChartStyle.darkText(on: t) ? "#1b1b1b" : "#ffffff"
+                    let middle = y + cellHeight / 2
                     svg.text(
-                        x + cellWidth / 2, y + cellHeight / 2 + fontSize * 0.35, label.code, anchor: .middle,
-                        cls: "cell", fill: ChartStyle.darkText(on: t) ? "#1b1b1b" : "#ffffff",
+                        x + cellWidth / 2, middle - fontSize * 0.2, value, anchor: .middle, cls: "cell", fill: fill,
                         size: fontSize < 10 ? fontSize : nil)
+                    svg.text(
+                        x + cellWidth / 2, middle + fontSize * 1.0, label.code, anchor: .middle, cls: "cell",
+                        fill: fill, size: fontSize < 10 ? fontSize : nil)
                 }
             }
         }
@@ -50,7 +58,8 @@ enum Heatmap {
                 left + (Double(columnIndex) + 0.5) * cellWidth, top - 8, String(thread), anchor: .middle, cls: "tick")
         }
         svg.text(
-            left + (width - left - 20) / 2, plotBottom + 22, "upload threads per VM (columns); cell text: bottleneck",
+            left + (width - left - 20) / 2, plotBottom + 22,
+            "upload threads per VM (columns); cells: throughput in \(unit.symbol) and the bottleneck",
             anchor: .middle, cls: "axis-title")
         drawLegend(
             &svg, top: plotBottom + 36, minValue: minValue, maxValue: maxValue, codes: codesUsed,
