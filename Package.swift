@@ -94,13 +94,27 @@ targets += [
     .testTarget(name: "PcapTests", dependencies: ["Pcap"]),
 ]
 
+// MARK: - BlobProtocol: the Blob protocol without a server (Shared Key and SAS strings and checks, request dates,
+// blob names, ranges, error codes, API version). Only swift-http-types, so its fuzzer (Fuzz/) builds in a minute.
+targets += [
+    .target(name: "BlobProtocol", dependencies: [.product(name: "HTTPTypes", package: "swift-http-types")]),
+]
+
+// libFuzzer over BlobProtocol; only in the manifest when REPLSIM_FUZZ is set (it links only with -sanitize=fuzzer):
+// REPLSIM_FUZZ=1 swift build -Xswiftc -sanitize=fuzzer --product BlobProtocolFuzz (scripts/fuzz.sh runs it).
+if Context.environment["REPLSIM_FUZZ"] != nil {
+    targets += [
+        .executableTarget(name: "BlobProtocolFuzz", dependencies: ["BlobProtocol"], path: "Fuzz/BlobProtocolFuzz"),
+    ]
+}
+
 // MARK: - BlobIngress: Azure Blob REST subset server (Hummingbird 2), durable on disk, throttling and faults;
 // swift-log per request, Prometheus metrics through swift-metrics and swift-prometheus (docs/live.md)
 targets += [
     .target(
         name: "BlobIngress",
         dependencies: [
-            "Compression", "CMallocTuning", "CFileSpace",
+            "BlobProtocol", "Compression", "CMallocTuning", "CFileSpace",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -117,7 +131,7 @@ targets += [
     .testTarget(
         name: "BlobIngressTests",
         dependencies: [
-            "BlobIngress", "Compression",
+            "BlobIngress", "BlobProtocol", "Compression",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),

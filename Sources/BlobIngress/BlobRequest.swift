@@ -83,20 +83,10 @@ struct BlobRequest: Sendable {
         return value
     }
 
-    /// `x-ms-range` (preferred) or `Range`, as `bytes=start-end` or `bytes=start-`; nil when neither is sent.
+    /// `x-ms-range` (preferred) or `Range` (see ``ByteRange``); nil when neither is sent.
     func byteRange() throws -> (start: Int64, end: Int64?)? {
         guard let text = header("x-ms-range") ?? header("range") else { return nil }
-        guard text.hasPrefix("bytes=") else {
-            throw BlobServiceError(.invalidHeaderValue, "range '\(text)' does not start with 'bytes='")
-        }
-        let parts = text.dropFirst(6).split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2, let start = Int64(parts[0]), start >= 0 else {
-            throw BlobServiceError(.invalidHeaderValue, "range '\(text)' is not bytes=start-end")
-        }
-        if parts[1].isEmpty { return (start, nil) }
-        guard let end = Int64(parts[1]), end >= start else {
-            throw BlobServiceError(.invalidHeaderValue, "range '\(text)' has an end before its start")
-        }
-        return (start, end)
+        let range = try ByteRange(header: text)
+        return (range.start, range.end)
     }
 }

@@ -41,7 +41,7 @@ public struct BlobResponder: HTTPResponder {
 
     public func respond(to request: Request, context: BlobRequestContext) async throws -> Response {
         let requestID = UUID().uuidString.lowercased()
-        let version = request.headers[HTTPField.Name("x-ms-version")!] ?? "2025-01-05"
+        let version = request.headers[HTTPField.Name("x-ms-version")!] ?? BlobAPIVersion.current
         let isHead = request.method == .head
         let arrival = shared.withLockedValue { state -> UInt64 in
             defer { state.arrivals += 1 }

@@ -30,7 +30,7 @@ struct BlobReply: Sendable {
 /// with `perf stat -e page-faults`), about a tenth of the client's CPU.
 final class PageBlobConnection: Sendable {
     /// `x-ms-version` sent with every request.
-    static let apiVersion = "2025-01-05"
+    static let apiVersion = BlobAPIVersion.current
     let target: LiveTarget
     let http: HTTPClient
     let timeout: TimeAmount

@@ -1,12 +1,11 @@
-import Crypto
-
 /// Container and blob name rules, and the mapping of names to file names that cannot escape the data directory.
 ///
 /// Container names follow Azure ("Naming and Referencing Containers, Blobs, and Metadata"): 3–63 characters,
 /// lowercase letters, digits and single hyphens, starting and ending with a letter or digit. Blob names: 1–1024
 /// characters; this server also refuses NUL and other control characters, backslashes, and empty, `.` or `..`
 /// path segments, which the service would accept but which can only be traversal attempts here.
-/// On disk a blob is named by the SHA-256 of its name (64 hex digits), so no name can form a path.
+/// On disk a blob is named by the SHA-256 of its name (64 hex digits, `BlobNames.fileStem` in BlobIngress), so no
+/// name can form a path.
 public enum BlobNames {
     /// - Throws: ``BlobServiceError`` `InvalidResourceName` naming the rule broken.
     public static func validateContainer(_ name: String) throws {
@@ -44,14 +43,8 @@ public enum BlobNames {
         }
     }
 
-    /// The file stem for a blob: hex SHA-256 of its UTF-8 name.
-    /// - Complexity: O(n) in the name length.
-    public static func fileStem(forBlob name: String) -> String {
-        SHA256.hash(data: Array(name.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
-    }
-
     /// A block ID as a file name: hex of its base64-decoded bytes (at most 64 bytes, so 128 hex digits).
-    static func blockFileName(forID blockID: String) throws -> String {
+    public static func blockFileName(forID blockID: String) throws -> String {
         guard let raw = decodeBase64(blockID), (1...64).contains(raw.count) else {
             throw BlobServiceError(.invalidBlockId, "block id '\(blockID)' is not base64 of 1 to 64 bytes")
         }
@@ -60,7 +53,7 @@ public enum BlobNames {
 }
 
 extension String {
-    func leftPadded(to width: Int) -> String {
+    public func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -1,5 +1,4 @@
-import Hummingbird
-import NIOCore
+import HTTPTypes
 
 /// The Azure Blob service error codes this server answers with, each with its HTTP status.
 ///
@@ -79,22 +78,10 @@ public struct BlobServiceError: Error, Sendable, CustomStringConvertible {
         "<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>\(code.rawValue)</Code>"
             + "<Message>\(XML.escape(message))</Message></Error>"
     }
-
-    /// The response: status, `x-ms-error-code`, XML body (none for HEAD, as the service does).
-    func response(requestID: String, version: String, includeBody: Bool) -> Response {
-        var fields = headers
-        fields[.init("x-ms-error-code")!] = code.rawValue
-        fields[.init("x-ms-request-id")!] = requestID
-        fields[.init("x-ms-version")!] = version
-        fields[.contentType] = "application/xml"
-        let body = ByteBuffer(string: xmlBody)
-        fields[.contentLength] = String(body.readableBytes)
-        return Response(status: status, headers: fields, body: includeBody ? .init(byteBuffer: body) : .init())
-    }
 }
 
-enum XML {
-    static func escape(_ text: String) -> String {
+public enum XML {
+    public static func escape(_ text: String) -> String {
         var out = ""
         for char in text {
             switch char {

@@ -41,15 +41,15 @@ public struct ServiceSAS: Sendable {
         ].joined(separator: "\n")
     }
 
-    /// Throws the service's 403 unless the token is well formed, signed with `key`, in its time window at `now`,
-    /// scoped to this resource and grants `access`.
+    /// Throws the service's 403 unless the token is well formed, signed (`sign` gives the base64 HMAC-SHA256 of a
+    /// string under the account key), in its time window at `now`, scoped to this resource and grants `access`.
     public func authorize(
         account: String,
-        key: [UInt8],
         container: String,
         blob: String?,
         access: Access,
-        now: Date
+        now: Date,
+        sign: (String) -> String
     ) throws {
         func fail(_ why: String) -> BlobServiceError {
             BlobServiceError(.authenticationFailed, "Server failed to authenticate the request (SAS): \(why)")
@@ -64,7 +64,7 @@ public struct ServiceSAS: Sendable {
         guard let expiry = Self.parseTime(value("se")) else {
             throw fail("signed expiry se is missing or not ISO 8601")
         }
-        let expected = SharedKeyRequest.sign(stringToSign(account: account, container: container, blob: blob), key: key)
+        let expected = sign(stringToSign(account: account, container: container, blob: blob))
         guard Self.constantTimeEqual(expected, value("sig")) else { throw fail("signature mismatch") }
         guard now < expiry else { throw fail("signature expired at \(value("se"))") }
         if !value("st").isEmpty {
@@ -92,11 +92,11 @@ public struct ServiceSAS: Sendable {
     }
 
     /// The oldest signed version whose string-to-sign this server builds.
-    static let oldestVersion = 20_201_206
+    public static let oldestVersion = 20_201_206
 
     /// A service version `YYYY-MM-DD` as the number YYYYMMDD, so versions compare as dates; nil unless exactly
     /// that form with a real month and day.
-    static func parseVersion(_ text: String) -> Int? {
+    public static func parseVersion(_ text: String) -> Int? {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45 else { return nil }
         guard let year = HTTPDate.number(bytes[0..<4]), let month = HTTPDate.number(bytes[5..<7]),
@@ -106,7 +106,7 @@ public struct ServiceSAS: Sendable {
         return Int(year * 10000 + month * 100 + day)
     }
 
-    static func parseTime(_ text: String) -> Date? {
+    public static func parseTime(_ text: String) -> Date? {
         guard !text.isEmpty else { return nil }
         let formatter = ISO8601DateFormatter()
         if let date = formatter.date(from: text) { return date }
@@ -114,7 +114,7 @@ public struct ServiceSAS: Sendable {
         return formatter.date(from: text)
     }
 
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    public static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8)
         let y = Array(b.utf8)
         guard x.count == y.count else { return false }

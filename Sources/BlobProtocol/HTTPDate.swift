@@ -5,14 +5,15 @@ public enum HTTPDate {
     static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    /// The IMF-fixdate of `seconds` since the epoch (years 1970...9999).
+    /// The IMF-fixdate of `seconds` since the epoch (years 0000...9999, as ``parse(_:)`` reads them).
     public static func format(epochSeconds seconds: Int64) -> String {
         let day = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let secondOfDay = seconds - day * 86400
         let (year, month, dayOfMonth) = civil(fromDays: day)
         let weekday = Int(((day % 7) + 11) % 7)  // 1970-01-01 was a Thursday
         func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(days[weekday]), \(two(dayOfMonth)) \(months[Int(month) - 1]) \(year) "
+        let paddedYear = String(repeating: "0", count: Swift.max(0, 4 - String(year).count)) + String(year)
+        return "\(days[weekday]), \(two(dayOfMonth)) \(months[Int(month) - 1]) \(paddedYear) "
             + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) GMT"
     }
 
@@ -35,7 +36,7 @@ public enum HTTPDate {
         return days(fromCivil: year, month, dayOfMonth) * 86400 + hour * 3600 + minute * 60 + second
     }
 
-    static func number(_ digits: ArraySlice<UInt8>) -> Int64? {
+    public static func number(_ digits: ArraySlice<UInt8>) -> Int64? {
         var value: Int64 = 0
         for byte in digits {
             guard byte >= 48, byte <= 57 else { return nil }
@@ -44,7 +45,7 @@ public enum HTTPDate {
         return value
     }
 
-    static func daysIn(month: Int64, year: Int64) -> Int64 {
+    public static func daysIn(month: Int64, year: Int64) -> Int64 {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: 30

@@ -1,6 +1,5 @@
-import Crypto
-
-/// The Shared Key string-to-sign for the Blob service (versions 2009-09-19 and later) and its HMAC-SHA256.
+/// The Shared Key string-to-sign for the Blob service (versions 2009-09-19 and later) and the request-time check;
+/// its HMAC-SHA256 (`sign`, `authorizationHeader`) is in BlobIngress, next to the key.
 ///
 /// Source: "Authorize with Shared Key" (learn.microsoft.com/rest/api/storageservices/authorize-with-shared-key):
 /// VERB, Content-Encoding, Content-Language, Content-Length (empty when 0), Content-MD5, Content-Type, Date,
@@ -30,7 +29,7 @@ public struct SharedKeyRequest: Sendable {
         self.query = query
     }
 
-    func header(_ name: String) -> String? { headers.first { $0.name == name }?.value }
+    public func header(_ name: String) -> String? { headers.first { $0.name == name }?.value }
 
     /// The canonical string this request is signed over, for `account`.
     /// - Complexity: O(h log h + q log q) for h headers and q query parameters.
@@ -62,17 +61,6 @@ public struct SharedKeyRequest: Sendable {
             result += "\n\(group.name):\(group.values.sorted().joined(separator: ","))"
         }
         return result
-    }
-
-    /// `SharedKey account:signature` for this request.
-    public func authorizationHeader(account: String, key: [UInt8]) -> String {
-        "SharedKey \(account):\(SharedKeyRequest.sign(stringToSign(account: account), key: key))"
-    }
-
-    /// Base64 HMAC-SHA256 of `text` under `key`.
-    public static func sign(_ text: String, key: [UInt8]) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: key))
-        return encodeBase64(mac)
     }
 
     /// The largest difference between a request's time and the server's clock that Shared Key accepts: 15
@@ -107,7 +95,7 @@ public struct SharedKeyRequest: Sendable {
     }
 
     /// Three-way comparison of header names as the service sorts them (-1, 0, 1). Non-ASCII falls back to bytes.
-    static func compareHeaderNames(_ lhs: String, _ rhs: String) -> Int {
+    public static func compareHeaderNames(_ lhs: String, _ rhs: String) -> Int {
         let l = Array(lhs.utf8)
         let r = Array(rhs.utf8)
         guard l.allSatisfy({ $0 < 128 }), r.allSatisfy({ $0 < 128 }) else {
