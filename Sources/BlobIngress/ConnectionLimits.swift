@@ -15,8 +15,8 @@ public struct ConnectionLimits: Sendable, Equatable {
     public var idleTimeout: Duration
     /// Connections served at once; further ones wait in the kernel's accept queue until one closes.
     public var maxConnections: Int
-    /// Largest request head (all header lines together, and any single one); larger is answered by closing the
-    /// connection.
+    /// Largest request head (all header lines together, and any single one); larger is refused by the HTTP layer
+    /// (a bare 400, then the connection is closed).
     public var maxHeaderBytes: Int
 
     public static let defaultHeaderTimeout = Duration.seconds(30)

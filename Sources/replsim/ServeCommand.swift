@@ -45,7 +45,7 @@ struct Serve: ParsableCommand {
     @Option(help: "Connections served at once; more wait in the accept queue until one closes.")
     var maxConnections = ConnectionLimits.defaultMaxConnections
 
-    @Option(help: "Largest request head (request line and headers) in bytes; larger closes the connection.")
+    @Option(help: "Largest request head (request line and headers) in bytes; larger is refused with 400.")
     var maxHeaderBytes = ConnectionLimits.defaultMaxHeaderBytes
 
     @Option(help: "Log level on standard error: trace, debug, info (one line per request), notice, warning, error.")
