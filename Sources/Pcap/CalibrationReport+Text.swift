@@ -37,7 +37,12 @@ extension CalibrationReport {
         ]
         var missing: [String] = []
         var circuit: [String] = []
-        if let rtt = d.rttNanos { circuit.append("    rtt: \(Format.duration(rtt))") } else { missing.append("rtt") }
+        if let rtt = d.rttNanos {
+            circuit.append("    rtt: \(Format.duration(rtt))")
+            if d.handshakeRTTNanos == nil { lines.append("# rtt from data → ACK times (no handshake in the capture)") }
+        } else {
+            missing.append("rtt")
+        }
         circuit.append("    loss: \(Format.loss(d.retransmissionRate))")
         if let bw = d.aggregateBitsPerSecond {
             circuit.append("    bandwidth: \(Format.bandwidth(bw))")

@@ -44,8 +44,12 @@ public struct DestinationReport: Equatable, Sendable {
     public var typicalRequestBytes: Int64?
     public var flows: [FlowReport]
 
-    /// The RTT the fragment uses: handshake median, else the data → ACK minimum.
-    public var rttNanos: Int64? { handshakeRTTNanos ?? dataAckRTTMinNanos }
+    /// The RTT the fragment uses: the handshake median, else the data → ACK minimum, else the data → ACK median;
+    /// only a positive one. A capture cut out of a longer run (an export with a window) has no handshake, and ACKs
+    /// of data sent before the cut can follow the first captured segment at once, so the minimum can be 0.
+    public var rttNanos: Int64? {
+        [handshakeRTTNanos, dataAckRTTMinNanos, dataAckRTTMedianNanos].lazy.compactMap { $0 }.first { $0 > 0 }
+    }
 }
 
 /// The result of `Calibration.analyze`: per-destination estimates, a text summary and a scenario fragment.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import NetModel
 
-/// `replsim bench-peer …` (hidden): the peer-comparison workload of Benchmarks/peers (N VMs × T threads
+/// `replsim bench-peer …`: the peer-comparison workload of Benchmarks/peers (N VMs × T threads
 /// over one shared link, see its README) run by `SyntheticUploadWorkload`, printed as one JSON line in the
 /// format of the SimGrid and SimPy peers:
 /// `{"tool":"replsim","makespan_s":…,"transfers":…,"wall_s":…,"cpu_s":…}` (plus the kernel's `events`).
@@ -10,8 +10,7 @@ import NetModel
 struct BenchPeer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-peer",
-        abstract: "Run the peer-comparison workload (Benchmarks/peers) and print one JSON line.",
-        shouldDisplay: false
+        abstract: "Run the peer-comparison workload (Benchmarks/peers) and print one JSON line."
     )
 
     @Option(name: .long, help: "Number of VMs.")

@@ -29,6 +29,16 @@ import Testing
         #expect(run.stderr.contains("Usage: replsim \(arguments[0])"), "\(run.stderr)")
     }
 
+    /// Every subcommand the README's command table names is listed by `replsim --help`.
+    @Test func helpListsEveryCommandOfTheReadme() throws {
+        let readme = try String(contentsOf: Paths.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let named = Set(readme.matches(of: /\| `replsim ([a-z0-9-]+)/).map { String($0.output.1) })
+        #expect(named.contains("bench-peer"), "\(named)")
+        let help = try replsim(["--help"])
+        #expect(help.status == 0)
+        for command in named { #expect(help.stdout.contains("  \(command) "), "\(command) missing from --help") }
+    }
+
     @Test func helpStillExitsZero() throws {
         let run = try replsim(["sweep", "--help"])
         #expect(run.status == 0, "\(run.stderr)")

@@ -53,6 +53,24 @@ import Testing
         #expect(d.retransmittedSegments == 0)
     }
 
+    /// A windowed export has no handshakes: calibrate still writes a positive RTT (never `rtt: 0ms`, which a
+    /// scenario rejects) or leaves it out with a note.
+    @Test func calibrateOnAWindowedExportWritesNoZeroRTT() throws {
+        let yaml = ExportSupport.scenarioYAML(duration: "30s", measurement: "{start: 5s, end: 25s}")
+        let (_, pcap) = try ExportSupport.export("window-rtt", yaml: yaml, pcapArguments: ["--pcap-window", "5s..25s"])
+        let fragment = pcap + ".yaml"
+        _ = try ExportSupport.replsim(["calibrate", pcap, "--out", fragment])
+        let text = try String(contentsOfFile: fragment, encoding: .utf8)
+        let rtt = text.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("rtt:") }
+        if let rtt {
+            let value = rtt.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)
+            #expect(Double(value.prefix { $0.isNumber || $0 == "." }).map { $0 > 0 } == true, "\(text)")
+            #expect(text.contains("no handshake in the capture"), "\(text)")
+        } else {
+            #expect(text.contains("not measurable from this capture: rtt"), "\(text)")
+        }
+    }
+
     /// A 20 s window: the capture's aggregate and per-VM payload equal result.json's measured throughput.
     @Test func windowThroughputAgreesWithTheMeasuredInterval() throws {
         let yaml = ExportSupport.scenarioYAML(duration: "30s", measurement: "{start: 5s, end: 25s}")
