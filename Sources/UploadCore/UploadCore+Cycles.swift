@@ -21,8 +21,10 @@ extension UploadCore {
                 return
             }
             currentInitialDisk = next
-            let ranges = [DiskRanges(disk: next, ranges: initialReplicationRemaining[next].ranges)]
-            initialOutstanding = enqueueChunks(of: ranges, purpose: .initial)
+            initialUncut = ChunkCursor(
+                disk: next, ranges: initialReplicationRemaining[next].ranges, pieceBytes: configuration.chunkBytes)
+            initialOutstanding = initialUncut.remainingPieces
+            stats.bytesPlanned += initialReplicationRemaining[next].totalBytes
         }
     }
 

@@ -87,6 +87,9 @@ public struct UploadCore: Sendable {
     var initialReplicationRemaining: [ByteRangeSet]
     var currentInitialDisk: Int?
     var initialOutstanding = 0
+    /// The current disk's initial-replication chunks not cut yet: they are cut into the queue as threads need them
+    /// (at most one per thread ahead), so memory follows the threads, not the disk's size over the chunk size.
+    var initialUncut = ChunkCursor()
     var initialReplicationComplete = false
 
     var log: [ByteRangeSet]
@@ -128,8 +131,9 @@ public struct UploadCore: Sendable {
     /// - Complexity: O(threads).
     public var inFlightCount: Int { threads.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
 
-    /// Chunks waiting for a thread (including failed chunks waiting to be retried).
-    public var queueDepth: Int { queue.count }
+    /// Chunks waiting for a thread (including failed chunks waiting to be retried and initial-replication chunks not
+    /// cut yet).
+    public var queueDepth: Int { queue.count + initialUncut.remainingPieces }
 
     /// Whether the core has emitted `.finished`.
     public var isFinished: Bool { lifecycle == .finished }
@@ -181,12 +185,14 @@ public struct UploadCore: Sendable {
     /// chunk overlapping one in flight on its disk waits (see *Order per byte*).
     mutating func dispatch(now: Int64, into actions: inout [UploadAction]) {
         guard lifecycle == .running, backoffUntil == nil else { return }
+        cutInitialChunks()
         if let at = pacingTimerAt, now >= at || queue.isEmpty {
             // Overtaken by another event at or after its deadline, or nothing left to pace: withdraw it.
             pacingTimerAt = nil
             actions.append(.cancelTimer(.pacing))
         }
         while !queue.isEmpty, let thread = threadChunkIDs.firstIndex(of: .max) {
+            defer { cutInitialChunks() }
             guard let next = nextStartable() else { return }
             if let throttle = configuration.throttle {
                 if now < nextStartAllowedAt {
@@ -266,6 +272,19 @@ public struct UploadCore: Sendable {
             }
         }
         return count
+    }
+
+    /// Cuts the current disk's next initial-replication chunks into the queue until it holds one per thread. During
+    /// initial replication nothing else is queued but retries (at the head), so the chunks and their IDs come in
+    /// the order cutting them all at once would give.
+    mutating func cutInitialChunks() {
+        while queue.count < threads.count, let piece = initialUncut.next() {
+            queue.append(
+                QueuedChunk(
+                    id: ChunkID(nextChunkID), disk: initialUncut.disk, offset: piece.lowerBound,
+                    length: piece.upperBound - piece.lowerBound, purpose: .initial, attempt: 1))
+            nextChunkID += 1
+        }
     }
 
     /// The thread sending chunk `id`, if any.

@@ -77,3 +77,28 @@ import Testing
         try driver.assertQuiescent(allowCycleTimer: true)
     }
 }
+
+/// Memory of initial replication follows the threads, not the disk's size over the chunk size: a disk's chunks are
+/// cut as threads take them, in the order and with the IDs cutting them all at once gave.
+@Suite struct InitialChunkCuttingTests {
+    @Test func queueHoldsAtMostOneChunkPerThreadAhead() throws {
+        let configuration = try UploadCoreConfiguration(
+            disks: [DiskSpec(sizeBytes: 64 * MiB, usedExtents: [0..<MiB, 3 * MiB..<64 * MiB])],
+            threadsPerVM: 8, chunkBytes: 4096, deltaFrequencyNanos: nil
+        )
+        var driver = try MockUploadDriver.started(configuration)
+        let pieces = 62 * MiB / 4096
+        #expect(driver.core.queue.count <= 8, "the whole disk was queued: \(driver.core.queue.count) chunks")
+        #expect(driver.core.queueDepth == Int(pieces) - 8)
+        #expect(driver.core.stats.bytesPlanned == 62 * MiB)
+        try driver.drain(maxSteps: 2_000_000) { $0.core.queue.count > 16 }
+        #expect(driver.finished)
+        #expect(driver.starts.count == Int(pieces))
+        let inOrder = driver.starts.map(\.request.id.rawValue) == (0..<UInt64(pieces)).map { $0 }
+        #expect(inOrder, "chunk IDs are not 0, 1, 2, ... in start order")
+        let expected = ByteRangeSet([0..<MiB, 3 * MiB..<64 * MiB]).pieces(ofAtMost: 4096).map(\.lowerBound)
+        let sameOffsets = driver.starts.map(\.request.offset) == expected
+        #expect(sameOffsets, "chunks do not start in the order of the disk's pieces")
+        try driver.assertQuiescent()
+    }
+}
