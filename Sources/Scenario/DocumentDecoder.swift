@@ -99,13 +99,14 @@ struct DocumentDecoder {
             return [defaultHost]
         }
         var hosts: [Host] = []
+        var names: Set<String> = []  // a set, not a search of `hosts`: a 200,000-host list took minutes
         for (index, element) in elements.enumerated() {
             let path = "hosts[\(index)]"
             guard let fields = Fields(element, path: path, context: context, known: ["name", "nic", "cores"]) else {
                 continue
             }
             let name = fields.read("name", .string, default: "host-\(index + 1)")
-            if hosts.contains(where: { $0.name == name }) {
+            if !names.insert(name).inserted {
                 context.fail(
                     fields.mark(of: "name"),
                     fields.path("name"),

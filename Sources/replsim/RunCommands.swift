@@ -19,6 +19,9 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "JSON Lines on standard output: one progress object per finished run, then a summary object.")
     var json = false
 
+    @Flag(help: "Run even a scenario whose estimated work is beyond the limit (see 'replsim validate').")
+    var force = false
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     }
@@ -66,6 +69,7 @@ struct Run: ParsableCommand {
         try exitOnBadInput {
             try scale.checkCompatible(with: capture)
             let scenario = try Simulate.load(file, seed: seed, seeds: scale.seeds)
+            try Simulate.checkWork(scenario, force: output.force)
             if capture.pcap != nil { return try capture.simulateAndExport(scenario, seed: seed, output: output) }
             try output.simulateAndReport(scenario, seed: seed, shard: scale.shard)
         }
@@ -109,6 +113,7 @@ struct Sweep: ParsableCommand {
             if let vms { overrides.append(SweepOverride(key: "vms", values: SweepAxis.values(from: vms)!)) }
             try scale.checkCompatible(with: capture)
             let scenario = try Simulate.load(file, overrides: overrides, seed: seed, seeds: scale.seeds)
+            try Simulate.checkWork(scenario, force: output.force)
             if capture.pcap != nil { return try capture.simulateAndExport(scenario, seed: seed, output: output) }
             try output.simulateAndReport(scenario, seed: seed, shard: scale.shard)
         }
@@ -133,9 +138,15 @@ struct Validate: ParsableCommand {
         for file in files {
             do {
                 let scenario = try ScenarioLoader.load(path: file)
-                let runs = scenario.expandSweep().count
-                print("\(file): ok (\(runs) run\(runs == 1 ? "" : "s"))")
-                for note in ScenarioNote.of(scenario) { print("  \(note.level.rawValue): \(note.message)") }
+                let estimate = WorkEstimate(scenario)
+                var note = ""
+                switch estimate.verdict {
+                case .fine: break
+                case .warn: note = "; large"
+                case .refuse: note = "; beyond the limit: run and sweep refuse it without --force"
+                }
+                print("\(file): ok (\(estimate.summary)\(note))")
+                for warning in ScenarioNote.of(scenario) { print("  \(warning.level.rawValue): \(warning.message)") }
             } catch {
                 bad += 1
                 FileHandle.standardError.write(Data("\(error.description)\n".utf8))

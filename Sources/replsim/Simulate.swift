@@ -38,6 +38,20 @@ enum Simulate {
         return scenario
     }
 
+    /// Estimates the work `scenario` implies (``WorkEstimate``): warns on standard error above the warning
+    /// threshold, and refuses (bad input, exit 2) above the hard limit unless `force`.
+    static func checkWork(_ scenario: Scenario, force: Bool) throws {
+        switch WorkEstimate(scenario).verdict {
+        case .fine:
+            return
+        case .warn(let text):
+            FileHandle.standardError.write(Data("warning: \(scenario.file): \(text)\n".utf8))
+        case .refuse(let text):
+            guard force else { throw BadInput(message: "\(scenario.file): \(text)") }
+            FileHandle.standardError.write(Data("warning: \(scenario.file): \(text) (running anyway: --force)\n".utf8))
+        }
+    }
+
     /// The runs of `scenario`, in sweep order, each with `seed` as its seed unless it sweeps the seed itself.
     static func points(_ scenario: Scenario, seed: UInt64?) -> [SweepPoint] {
         var points = scenario.expandSweep()

@@ -12,6 +12,9 @@ import Testing
         let files = [
             "bad.yaml": "name: x\nbogus: [\n", "bad.json": "not json", "bad.pcap": "garbage, not a capture",
             "profile.json": "{\"x\":", "empty.pcap": "",
+            // Valid one by one, absurd together: 8 billion 512-byte chunks, refused by the work estimate.
+            "absurd.yaml": "name: absurd\nduration: 1h\nphases: initial\nvms: {count: 1, disks: [{size: 4095GB, "
+                + "used: 100%}]}\nreplication: {chunkSize: 512}\nnetwork: {circuit: {bandwidth: 10Gbps, rtt: 2ms}}\n",
         ]
         for (name, text) in files { try? text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
         return dir
@@ -28,6 +31,7 @@ import Testing
         ["run", ci, "--seed", "-1"], ["run", ci, "--quiet", "--out", "/proc/replsim-no"],
         ["run", ci, "--pcap-window", "9m..1m"], ["sweep", path("bad.yaml")],
         ["sweep", ci, "--threads", "0", "--quiet"], ["sweep", ci, "--vms", "x"],
+        ["run", path("absurd.yaml"), "--quiet", "--out", path("absurd-out")],
         // report / check / validate
         ["report", path("none")], ["report", path("bad.json")], ["check", path("none"), "--baseline", "x"],
         ["check", path("bad.yaml"), "--baseline", "x"], ["check", ci, "--baseline", "x", "--tolerance", "-1"],
