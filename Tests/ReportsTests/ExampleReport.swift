@@ -4,9 +4,9 @@ import Testing
 @testable import Reports
 @testable import Results
 
-/// Writes the example report of `results/example/` when `REPLSIM_WRITE_EXAMPLE` names a folder:
-/// `REPLSIM_WRITE_EXAMPLE=$PWD/results/example swift test --skip-build --filter writeExampleReport`.
-/// Synthetic data (see `Fixture`); the lead replaces it with a real sweep.
+/// Writes a synthetic example report (see `Fixture`) when `REPLSIM_WRITE_EXAMPLE` names a folder:
+/// `REPLSIM_WRITE_EXAMPLE=/tmp/example swift test --skip-build --filter writeExampleReport`.
+/// `results/example/` itself is a real sweep (docs/results.md), not this.
 @Test func writeExampleReport() throws {
     guard let path = ProcessInfo.processInfo.environment["REPLSIM_WRITE_EXAMPLE"] else { return }
     var file = Fixture.sweep(vms: [3, 10, 25], threads: [1, 2, 4, 8, 16, 32], cycles: true, samples: 60)
