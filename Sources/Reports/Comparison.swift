@@ -176,17 +176,21 @@ public struct Thresholds: Codable, Sendable, Equatable {
 
     public init(metrics: [Metric]) { self.metrics = metrics }
 
+    /// The tolerance of a metric that neither `--tolerance` nor a thresholds file sets: 5 %.
+    public static let defaultTolerancePercent = 5.0
+
     /// Every metric with its default direction and the same tolerance.
-    public init(tolerancePercent: Double) {
+    public init(tolerancePercent: Double = Thresholds.defaultTolerancePercent) {
         metrics = ComparedMetric.allCases.map {
             Metric(metric: $0, better: $0.higherIsBetter ? .higher : .lower, tolerancePercent: tolerancePercent)
         }
     }
 
-    /// The threshold of `metric`; the default direction and 5 % when the file does not list it.
+    /// The threshold of `metric`; the default direction and tolerance when the file does not list it.
     public subscript(metric: ComparedMetric) -> Metric {
         metrics.first { $0.metric == metric }
-            ?? Metric(metric: metric, better: metric.higherIsBetter ? .higher : .lower, tolerancePercent: 5)
+            ?? Metric(metric: metric, better: metric.higherIsBetter ? .higher : .lower,
+                tolerancePercent: Thresholds.defaultTolerancePercent)
     }
 }
 

@@ -78,7 +78,7 @@ struct Check: ParsableCommand {
                     let current = try Simulate.run(scenario, seed: nil, jobs: defaultJobs(jobs), quiet: quiet)
                     try Simulate.write(current, to: baselineURL.deletingLastPathComponent())
                     if !FileManager.default.fileExists(atPath: thresholdsURL.path) || tolerance != nil {
-                        try ThresholdsFile.write(Thresholds(tolerancePercent: tolerance ?? 5), to: thresholdsURL)
+                        try ThresholdsFile.write(Thresholds(tolerancePercent: tolerance ?? Thresholds.defaultTolerancePercent), to: thresholdsURL)
                     }
                     print("updated \(baselineURL.path)")
                     continue
@@ -169,7 +169,7 @@ struct Compare: ParsableCommand {
                 do { return try ReportWriter.load(URL(fileURLWithPath: path)) } catch { throw BadInput(message: "\(error)") }
             }
             let limits = try thresholds.map { try ThresholdsFile.load(URL(fileURLWithPath: $0), required: true) }
-                ?? Thresholds(tolerancePercent: tolerance ?? 5)
+                ?? Thresholds(tolerancePercent: tolerance ?? Thresholds.defaultTolerancePercent)
             do {
                 result = try Comparison.compare(current: files[1], baseline: files[0], thresholds: limits)
             } catch {
@@ -189,7 +189,7 @@ enum ThresholdsFile {
     static func load(_ url: URL, required: Bool = false) throws -> Thresholds {
         guard FileManager.default.fileExists(atPath: url.path) else {
             if required { throw BadInput(message: "\(url.path): no such file") }
-            return Thresholds(tolerancePercent: 5)
+            return Thresholds()
         }
         do {
             let thresholds = try JSONDecoder().decode(Thresholds.self, from: Data(contentsOf: url))
