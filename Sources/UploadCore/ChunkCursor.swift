@@ -37,3 +37,11 @@ struct ChunkCursor: Hashable, Sendable {
         return offset..<end
     }
 }
+
+/// Chunks of one disk for one purpose that are not cut yet, with the IDs reserved for them: chunk `k` of the cursor
+/// gets `nextID + k`, so cutting late gives the IDs cutting everything at once would have.
+struct UncutChunks: Hashable, Sendable {
+    var cursor: ChunkCursor
+    let purpose: ChunkPurpose
+    var nextID: UInt64
+}

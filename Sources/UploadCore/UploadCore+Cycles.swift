@@ -21,10 +21,8 @@ extension UploadCore {
                 return
             }
             currentInitialDisk = next
-            initialUncut = ChunkCursor(
-                disk: next, ranges: initialReplicationRemaining[next].ranges, pieceBytes: configuration.chunkBytes)
-            initialOutstanding = initialUncut.remainingPieces
-            stats.bytesPlanned += initialReplicationRemaining[next].totalBytes
+            initialOutstanding = enqueueChunks(
+                of: [DiskRanges(disk: next, ranges: initialReplicationRemaining[next].ranges)], purpose: .initial)
         }
     }
 
@@ -61,6 +59,7 @@ extension UploadCore {
         }
         cycles.removeAll()
         queue.removeAll()
+        uncut.removeAll()
         var disks: [DiskRanges] = []
         var bytesPerDisk = Array(repeating: Int64(0), count: log.count)
         for disk in union.indices {

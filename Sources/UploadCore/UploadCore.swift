@@ -81,15 +81,16 @@ public struct UploadCore: Sendable {
     /// for the two per-chunk searches (a free thread, the thread of a chunk).
     var threadChunkIDs: [UInt64]
     var queue: Deque<QueuedChunk> = []
+    /// The chunks that follow `queue`, not cut yet (the current disk of initial replication, or the disks of sealed
+    /// cycles, in queue order): they are cut into `queue` as threads need them (about one per thread ahead), so memory
+    /// follows the threads and the ranges, not the bytes to send over the chunk size.
+    var uncut: Deque<UncutChunks> = []
     var nextChunkID: UInt64 = 0
 
     var initialReplicationDone: [Bool]
     var initialReplicationRemaining: [ByteRangeSet]
     var currentInitialDisk: Int?
     var initialOutstanding = 0
-    /// The current disk's initial-replication chunks not cut yet: they are cut into the queue as threads need them
-    /// (at most one per thread ahead), so memory follows the threads, not the disk's size over the chunk size.
-    var initialUncut = ChunkCursor()
     var initialReplicationComplete = false
 
     var log: [ByteRangeSet]
@@ -133,7 +134,7 @@ public struct UploadCore: Sendable {
 
     /// Chunks waiting for a thread (including failed chunks waiting to be retried and initial-replication chunks not
     /// cut yet).
-    public var queueDepth: Int { queue.count + initialUncut.remainingPieces }
+    public var queueDepth: Int { uncut.reduce(queue.count) { $0 + $1.cursor.remainingPieces } }
 
     /// Whether the core has emitted `.finished`.
     public var isFinished: Bool { lifecycle == .finished }
@@ -185,14 +186,14 @@ public struct UploadCore: Sendable {
     /// chunk overlapping one in flight on its disk waits (see *Order per byte*).
     mutating func dispatch(now: Int64, into actions: inout [UploadAction]) {
         guard lifecycle == .running, backoffUntil == nil else { return }
-        cutInitialChunks()
+        cutChunks()
         if let at = pacingTimerAt, now >= at || queue.isEmpty {
             // Overtaken by another event at or after its deadline, or nothing left to pace: withdraw it.
             pacingTimerAt = nil
             actions.append(.cancelTimer(.pacing))
         }
         while !queue.isEmpty, let thread = threadChunkIDs.firstIndex(of: .max) {
-            defer { cutInitialChunks() }
+            defer { cutChunks() }
             guard let next = nextStartable() else { return }
             if let throttle = configuration.throttle {
                 if now < nextStartAllowedAt {
@@ -230,13 +231,14 @@ public struct UploadCore: Sendable {
         }
     }
 
-    /// The queue index of the first chunk that overlaps no chunk in flight on its disk; `nil` if every queued chunk
-    /// does.
+    /// The queue index of the first chunk that overlaps no chunk in flight on its disk, cutting further chunks into
+    /// the queue while every one there does; `nil` if every chunk does.
     /// - Complexity: O(threads) when the head can start (always during initial replication, whose chunks are
-    ///   disjoint); O(queue × threads) at worst.
-    func nextStartable() -> Int? {
+    ///   disjoint); O(queue × threads) at worst, where the chunks cut to look past the head are those overlapping the
+    ///   chunks in flight.
+    mutating func nextStartable() -> Int? {
         var index = queue.startIndex
-        while index < queue.endIndex {
+        while index < queue.endIndex || cutChunk() {
             if !overlapsInFlight(queue[index]) { return index }
             index += 1
         }
@@ -254,37 +256,51 @@ public struct UploadCore: Sendable {
         return false
     }
 
-    /// Appends chunks of at most `chunkBytes` covering `ranges` to the queue and returns how many.
+    /// Queues chunks of at most `chunkBytes` covering `ranges` (uncut: their IDs are reserved, the chunks are cut as
+    /// threads need them) and returns how many.
+    /// - Complexity: O(ranges).
     mutating func enqueueChunks(of ranges: [DiskRanges], purpose: ChunkPurpose) -> Int {
         var count = 0
         for diskRanges in ranges {
-            for piece in ByteRangeSet(diskRanges.ranges).pieces(ofAtMost: configuration.chunkBytes) {
-                let length = piece.upperBound - piece.lowerBound
-                queue.append(
-                    QueuedChunk(
-                        id: ChunkID(nextChunkID), disk: diskRanges.disk, offset: piece.lowerBound,
-                        length: length, purpose: purpose, attempt: 1
-                    )
-                )
-                nextChunkID += 1
-                stats.bytesPlanned += length
-                count += 1
-            }
+            let set = ByteRangeSet(diskRanges.ranges)
+            let cursor = ChunkCursor(disk: diskRanges.disk, ranges: set.ranges, pieceBytes: configuration.chunkBytes)
+            guard cursor.remainingPieces > 0 else { continue }
+            uncut.append(UncutChunks(cursor: cursor, purpose: purpose, nextID: nextChunkID))
+            nextChunkID += UInt64(cursor.remainingPieces)
+            stats.bytesPlanned += set.totalBytes
+            count += cursor.remainingPieces
         }
         return count
     }
 
-    /// Cuts the current disk's next initial-replication chunks into the queue until it holds one per thread. During
-    /// initial replication nothing else is queued but retries (at the head), so the chunks and their IDs come in
-    /// the order cutting them all at once would give.
-    mutating func cutInitialChunks() {
-        while queue.count < threads.count, let piece = initialUncut.next() {
+    /// Cuts the next uncut chunks into the queue until it holds one per thread. Nothing is queued behind uncut chunks
+    /// but more uncut chunks (retries go to the head), so the chunks and their IDs come in the order cutting them all
+    /// at once would give.
+    mutating func cutChunks() {
+        while queue.count < threads.count, cutChunk() {}
+    }
+
+    /// Cuts one chunk into the queue; `false` when nothing is left to cut.
+    mutating func cutChunk() -> Bool {
+        while let head = uncut.first {
+            var next = head
+            guard let piece = next.cursor.next() else {
+                uncut.removeFirst()
+                continue
+            }
             queue.append(
                 QueuedChunk(
-                    id: ChunkID(nextChunkID), disk: initialUncut.disk, offset: piece.lowerBound,
-                    length: piece.upperBound - piece.lowerBound, purpose: .initial, attempt: 1))
-            nextChunkID += 1
+                    id: ChunkID(next.nextID), disk: next.cursor.disk, offset: piece.lowerBound,
+                    length: piece.upperBound - piece.lowerBound, purpose: next.purpose, attempt: 1))
+            next.nextID += 1
+            if next.cursor.remainingPieces == 0 {
+                uncut.removeFirst()
+            } else {
+                uncut[uncut.startIndex] = next
+            }
+            return true
         }
+        return false
     }
 
     /// The thread sending chunk `id`, if any.
@@ -309,7 +325,7 @@ public struct UploadCore: Sendable {
     /// committed, nothing queued or in flight.
     mutating func finishIfDone(into actions: inout [UploadAction]) {
         guard lifecycle == .running, configuration.deltaFrequencyNanos == nil, initialReplicationComplete,
-            cycles.isEmpty, queue.isEmpty, inFlightCount == 0
+            cycles.isEmpty, queue.isEmpty, uncut.isEmpty, inFlightCount == 0
         else { return }
         lifecycle = .finished
         cancelAllTimers(into: &actions)
