@@ -95,7 +95,7 @@ public struct LiveRunReport: Sendable {
 extension LiveUploader {
     func makeReport() -> LiveRunReport {
         let wall = metrics.wallSeconds
-        let interval = Swift.max(0.1, (wall / 100 * 10).rounded(.up) / 10)
+        let series = metrics.throughputSeries()
         return LiveRunReport(
             stats: core.stats, threads: configuration.threads, endpoint: configuration.target.description,
             wallSeconds: wall, resumed: resumed, bytesAcknowledgedBefore: acknowledgedBeforeResume,
@@ -106,7 +106,7 @@ extension LiveUploader {
             compressionCPUSeconds: Double(metrics.compressNanos) / 1e9,
             pausedSecondsThrottled: Double(metrics.pausedNanosThrottled) / 1e9,
             pausedSecondsFaults: Double(metrics.pausedNanosFaults) / 1e9,
-            seriesIntervalSeconds: interval, throughputSeries: metrics.series(intervalSeconds: interval),
+            seriesIntervalSeconds: series.intervalSeconds, throughputSeries: series.bitsPerSecond,
             initialReplicationSeconds: initialReplicationSeconds(),
             initialReplicationBytes: usedBytesPerDisk.reduce(0, +),
             cycles: cycleStats(), churnBytes: churnBytes)
