@@ -42,6 +42,7 @@ targets += [
     .target(name: "Scenario", dependencies: [
         .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),  // SHA-256 fingerprints of sweeps (sharded runs)
+        .product(name: "CSV", package: "CSV.swift"),  // VM inventory CSV (RFC 4180 quoting) for `replsim plan`
     ]),
     .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
 ]
@@ -212,6 +213,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
         // BlobIngress
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),

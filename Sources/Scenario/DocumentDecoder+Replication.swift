@@ -80,6 +80,22 @@ extension DocumentDecoder {
             context.fail(node.mark, path, "expected a readable CSV file (relative to the scenario), found '\(file)'")
             return nil
         }
+        switch Self.parseTrace(text, file: file) {
+        case .success(let trace): return trace
+        case .failure(let problem):
+            context.fail(node.mark, path, problem.message)
+            return nil
+        }
+    }
+
+    /// A problem in a churn trace file, its message naming the file and line (`day.csv:3: expected …`).
+    struct TraceProblem: Error {
+        var message: String
+    }
+
+    /// Parses a churn trace CSV (`time,rate` lines, `#` comments, one optional header line, increasing times).
+    /// - Complexity: O(lines).
+    static func parseTrace(_ text: String, file: String) -> Result<ChurnTrace, TraceProblem> {
         var samples: [ChurnSample] = []
         var seenHeader = false
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -94,29 +110,21 @@ extension DocumentDecoder {
                 let rate = Quantity.bitsPerSecond(cells[1]).map({ $0 / 8 }) ?? Double(cells[1]), rate >= 0,
                 rate.isFinite
             else {
-                context.fail(
-                    node.mark,
-                    path,
-                    "\(file):\(index + 1): expected 'time,bytesPerSecond' with time ≥ 0 "
-                        + "and rate ≥ 0, found '\(line)'"
-                )
-                return nil
+                return .failure(
+                    TraceProblem(
+                        message: "\(file):\(index + 1): expected 'time,bytesPerSecond' with time ≥ 0 "
+                            + "and rate ≥ 0, found '\(line)'"))
             }
             if let last = samples.last, time <= last.timeNanoseconds {
-                context.fail(
-                    node.mark,
-                    path,
-                    "\(file):\(index + 1): expected times in increasing order, found '\(line)'"
-                )
-                return nil
+                return .failure(
+                    TraceProblem(message: "\(file):\(index + 1): expected times in increasing order, found '\(line)'"))
             }
             samples.append(ChurnSample(timeNanoseconds: time, bytesPerSecond: rate))
         }
         guard !samples.isEmpty else {
-            context.fail(node.mark, path, "expected at least one sample in '\(file)', found none")
-            return nil
+            return .failure(TraceProblem(message: "expected at least one sample in '\(file)', found none"))
         }
-        return ChurnTrace(path: file, samples: samples)
+        return .success(ChurnTrace(path: file, samples: samples))
     }
 
     /// A trace time: a duration (`90s`) or plain seconds (`90`, `1.5`).

@@ -11,7 +11,7 @@ struct DocumentDecoder {
 
     static let rootKeys = [
         "name", "description", "seed", "duration", "measurement", "startsAt", "phases", "hosts", "vms",
-        "replication", "network", "storage", "faults", "sweep",
+        "replication", "network", "storage", "faults", "sweep", "plan",
     ]
 
     /// Decodes the document; nil when any error was recorded (the errors are in `context`).
@@ -21,7 +21,7 @@ struct DocumentDecoder {
         let hour: Int64 = 3_600_000_000_000
         let duration = fields.read("duration", .duration, default: hour, [Check.positive])
         let measurement = readMeasurement(fields, duration: duration)
-        let hosts = readHosts(fields)
+        let (vms, hosts) = readVMs(fields, declared: readHosts(fields), hostsDeclared: fields["hosts"] != nil)
         let document = ScenarioDocument(
             name: fields.read("name", .string, default: defaultName),
             description: fields.read("description", .string, default: ""),
@@ -31,11 +31,12 @@ struct DocumentDecoder {
             startOffsetNanoseconds: readStartsAt(fields),
             phases: fields.read("phases", ValueKind<Phases>.choice, default: .both),
             hosts: hosts,
-            vms: readVMs(fields),
+            vms: vms,
             replication: readReplication(fields),
             network: readNetwork(fields),
             storage: readStorage(fields),
-            faults: readFaults(fields, hosts: hosts)
+            faults: readFaults(fields, hosts: hosts),
+            plan: readPlan(fields)
         )
         validate(document, fields)
         return context.errors.count == before ? document : nil
@@ -64,6 +65,19 @@ struct DocumentDecoder {
             )
         }
         return MeasurementWindow(startNanoseconds: start, endNanoseconds: end)
+    }
+
+    /// `plan: {churnPercentile: 95%, growth: 30%}`; nil without the section.
+    private func readPlan(_ root: Fields) -> PlanSettings? {
+        guard let node = root["plan"],
+            let fields = Fields(node, path: "plan", context: context, known: ["churnPercentile", "growth"])
+        else { return nil }
+        let defaults = PlanSettings()
+        return PlanSettings(
+            churnPercentile: fields.read("churnPercentile", .ratio, default: defaults.churnPercentile, [Check.openClosedUnit]),
+            growth: fields.read(
+                "growth", .ratio, default: defaults.growth,
+                [Check.nonNegative, { $0 <= 10 ? nil : "must be ≤ 1000%" }]))
     }
 
     /// `startsAt: "mon 09:00"` → ns since Monday 00:00 UTC.
@@ -124,15 +138,38 @@ struct DocumentDecoder {
         return hosts.isEmpty ? [defaultHost] : hosts
     }
 
-    private func readVMs(_ root: Fields) -> VMGroup {
+    /// `vms`: a mapping of `count` identical VMs, a mapping `{inventory: file.csv}`, or a list of VMs (or groups
+    /// of identical VMs with `count`) that differ. Returns the VMs and the hosts (declared, plus named ones).
+    private func readVMs(_ root: Fields, declared: [Host], hostsDeclared: Bool) -> (VMGroup, [Host]) {
         let defaultDisk = Disk(sizeBytes: 127 * 1_073_741_824, usedFraction: 0.5)
         var group = VMGroup(count: 1, placement: .roundRobin, disks: [defaultDisk], churn: .none)
         guard let node = root["vms"] else {
             context.fail(root.mark, "vms", "missing required key 'vms' (expected a mapping with 'count')")
-            return group
+            return (group, declared)
         }
-        guard let fields = Fields(node, path: "vms", context: context, known: ["count", "placement", "disks", "churn"])
-        else { return group }
+        if let elements = node.sequenceElements {
+            return listedVMs(elements, node: node, group: group, declared: declared, hostsDeclared: hostsDeclared)
+        }
+        guard
+            let fields = Fields(
+                node, path: "vms", context: context, known: ["count", "placement", "disks", "churn", "inventory"])
+        else { return (group, declared) }
+        if let inventoryNode = fields["inventory"] {
+            guard let file = context.value(inventoryNode, "vms.inventory", .string) else { return (group, declared) }
+            for key in ["count", "disks", "churn"] where fields[key] != nil {
+                context.fail(fields.mark(of: key), fields.path(key), "expected no '\(key)' beside 'inventory', found one")
+            }
+            guard let text = readRelativeFile(file) else {
+                context.fail(
+                    inventoryNode.mark, "vms.inventory",
+                    "expected a readable CSV file (relative to the scenario), found '\(file)'")
+                return (group, declared)
+            }
+            let (listed, errors) = Inventory.parse(csv: text, file: file, readRelativeFile: readRelativeFile)
+            for error in errors { context.fail(inventoryNode.mark, "vms.inventory", error.description) }
+            guard errors.isEmpty else { return (group, declared) }
+            return placed(listed, group: group, declared: declared, hostsDeclared: hostsDeclared)
+        }
         group.count = fields.required("count", .integer, [Check.within(1...10_000, "1...10000")]) ?? 1
         group.placement = fields.read("placement", ValueKind<Placement>.choice, default: .roundRobin)
         if let disksNode = fields["disks"] {
@@ -141,7 +178,51 @@ struct DocumentDecoder {
         if let churnNode = fields["churn"] {
             group.churn = readChurn(churnNode, path: fields.path("churn"))
         }
-        return group
+        return (group, declared)
+    }
+
+    /// `vms:` as a list: `- {name, count, host, disks, churn}`; an entry with `count: N` stands for N identical
+    /// VMs named `<name>-1` … `<name>-N`.
+    private func listedVMs(
+        _ elements: [Node], node: Node, group: VMGroup, declared: [Host], hostsDeclared: Bool
+    ) -> (VMGroup, [Host]) {
+        var listed: [InventoryVM] = []
+        var names: Set<String> = []
+        for (index, element) in elements.enumerated() {
+            let path = "vms[\(index)]"
+            guard
+                let fields = Fields(
+                    element, path: path, context: context, known: ["name", "count", "host", "disks", "churn"])
+            else { continue }
+            let count = fields.read("count", .integer, default: 1, [Check.within(1...10_000, "1...10000")])
+            let name = fields.read("name", .string, default: "vm\(listed.count)")
+            let host = fields.optional("host", .string)
+            var disks = group.disks
+            if let disksNode = fields["disks"] { disks = readDisks(disksNode, path: fields.path("disks")) ?? disks }
+            let churn = fields["churn"].map { readChurn($0, path: fields.path("churn")) } ?? .none
+            for member in 0..<count {
+                let vmName = count == 1 ? name : "\(name)-\(member + 1)"
+                if !names.insert(vmName).inserted {
+                    context.fail(fields.mark(of: "name"), fields.path("name"), "expected a unique VM name, found '\(vmName)' twice")
+                }
+                listed.append(InventoryVM(name: vmName, host: host, disks: disks, churn: churn))
+            }
+        }
+        guard !listed.isEmpty, listed.count <= Inventory.maxVMs else {
+            context.fail(node.mark, "vms", "expected 1 to \(Inventory.maxVMs) VMs, found \(listed.count)")
+            return (group, declared)
+        }
+        return placed(listed, group: group, declared: declared, hostsDeclared: hostsDeclared)
+    }
+
+    private func placed(_ listed: [InventoryVM], group: VMGroup, declared: [Host], hostsDeclared: Bool) -> (
+        VMGroup, [Host]
+    ) {
+        let (members, hosts) = Inventory.place(listed, declared: declared, keepDeclared: hostsDeclared)
+        var result = group
+        result.count = members.count
+        result.members = members
+        return (result, hosts)
     }
 
     private func readDisks(_ node: Node, path: String) -> [Disk]? {

@@ -26,7 +26,7 @@ public struct ScenarioDocument: Sendable, Equatable, Codable {
     public var phases: Phases
     /// Hyper-V hosts, in file order; VMs are placed on them by `vms.placement`. Default: one host `host-1`.
     public var hosts: [Host]
-    /// The replicating VMs (one homogeneous group).
+    /// The replicating VMs: `count` identical VMs, or a list of VMs that differ (`vms.members`).
     public var vms: VMGroup
     /// ASR replication settings (frequency, RPO, threads, chunking, retries, throttle).
     public var replication: Replication
@@ -36,6 +36,24 @@ public struct ScenarioDocument: Sendable, Equatable, Codable {
     public var storage: StorageAccount
     /// Faults injected during the run, in file order.
     public var faults: [Fault]
+    /// `replsim plan` knobs (YAML `plan:`); nil when the file has no `plan` section (defaults then apply).
+    /// Runs and sweeps do not read it.
+    public var plan: PlanSettings? = nil
+}
+
+/// How `replsim plan` turns churn into a planning load, as the Azure Site Recovery Deployment Planner does: the
+/// churn percentile of each VM's profile or trace, times (1 + growth) (docs/sources.md §2.1).
+public struct PlanSettings: Sendable, Equatable, Codable {
+    /// Percentile of each VM's churn over the run that the formula answer uses, in (0, 1] (default 0.95).
+    public var churnPercentile: Double
+    /// Expected churn growth over the planning horizon, ≥ 0 (default 0.3): simulated churn and the formula's
+    /// churn are both scaled by (1 + growth).
+    public var growth: Double
+
+    public init(churnPercentile: Double = 0.95, growth: Double = 0.3) {
+        self.churnPercentile = churnPercentile
+        self.growth = growth
+    }
 }
 
 /// The measured interval `[startNanoseconds, endNanoseconds)` of a run; 0 ≤ start < end ≤ duration.
@@ -86,6 +104,30 @@ public struct VMGroup: Sendable, Equatable, Codable {
     public var disks: [Disk]
     /// Write churn of each VM (default `.none`).
     public var churn: Churn
+    /// VMs that differ, one entry per VM in order (YAML `vms:` as a list, or `vms: {inventory: estate.csv}`);
+    /// nil for `count` identical VMs. When set, `count` equals its length and `placement`, `disks` and `churn`
+    /// above are unused: read every VM through ``spec(ofVM:hostCount:)``.
+    public var members: [VMSpec]?
+
+    public init(count: Int, placement: Placement, disks: [Disk], churn: Churn, members: [VMSpec]? = nil) {
+        self.count = count
+        self.placement = placement
+        self.disks = disks
+        self.churn = churn
+        self.members = members
+    }
+
+    /// VM `vm` (0-based): its own entry when the VMs differ, otherwise the group's disks and churn on the host
+    /// `placement` gives it, named `vm<N>`.
+    /// - Complexity: O(disks) for a group (the disks are copied), O(1) for members.
+    public func spec(ofVM vm: Int, hostCount: Int) -> VMSpec {
+        if let members { return members[vm] }
+        return VMSpec(name: "vm\(vm)", host: hostIndex(ofVM: vm, hostCount: hostCount), disks: disks, churn: churn)
+    }
+
+    /// Every VM in order (see ``spec(ofVM:hostCount:)``).
+    /// - Complexity: O(count × disks).
+    public func specs(hostCount: Int) -> [VMSpec] { (0..<count).map { spec(ofVM: $0, hostCount: hostCount) } }
 
     /// Host index (into `ScenarioDocument.hosts`) of VM `vm` (0-based) under `placement`; `hostCount` ≥ 1.
     /// - Complexity: O(1).
@@ -98,6 +140,28 @@ public struct VMGroup: Sendable, Equatable, Codable {
             return Swift.min(vm / perHost, hostCount - 1)
         }
     }
+}
+
+/// One VM of an estate whose VMs differ: its host, its disks and its churn.
+public struct VMSpec: Sendable, Equatable, Codable {
+    /// The VM's name (unique in the scenario; `vm<N>` for VMs of a group).
+    public var name: String
+    /// Index into `ScenarioDocument.hosts`.
+    public var host: Int
+    /// Its disks in copy order (1...17, each as in `VMGroup.disks`).
+    public var disks: [Disk]
+    /// Its write churn.
+    public var churn: Churn
+
+    public init(name: String, host: Int, disks: [Disk], churn: Churn) {
+        self.name = name
+        self.host = host
+        self.disks = disks
+        self.churn = churn
+    }
+
+    /// Bytes initial replication copies for this VM (its disks' used bytes).
+    public var usedBytes: Int64 { disks.reduce(Int64(0)) { $0 + $1.usedBytes } }
 }
 
 /// One virtual disk, replicated as one page blob.

@@ -43,7 +43,7 @@ public struct ScenarioNote: Sendable, Equatable, Hashable {
         let pathBps = paths.max() ?? .infinity
         let blobCapBps = doc.storage.blobBitsPerSecond * vms
         let fastest = Swift.min(pathBps, doc.storage.ingressBitsPerSecond, blobCapBps)
-        let usedBytes = Double(doc.vms.disks.reduce(Int64(0)) { $0 + $1.usedBytes }) * vms
+        let usedBytes = doc.vms.totalUsedBytes
         let irSeconds = usedBytes * doc.replication.compressibility * 8 / fastest
         let duration = Double(doc.durationNanoseconds) / 1e9
         if doc.phases != .delta, irSeconds > duration {
@@ -55,7 +55,8 @@ public struct ScenarioNote: Sendable, Equatable, Hashable {
                         + "\(Self.bytes(usedBytes))): its time is extrapolated from the bytes left and marked as an "
                         + "estimate" + (doc.phases == .both ? "; no delta cycle is measured" : "")))
         }
-        if doc.phases != .initial, let churn = doc.vms.churn.peakBytesPerSecond, churn > 0 {
+        let peaks = (doc.vms.members?.map(\.churn) ?? [doc.vms.churn]).compactMap(\.peakBytesPerSecond)
+        if doc.phases != .initial, let churn = peaks.max(), churn > 0 {
             let perVMBps = churn * doc.replication.compressibility * 8
             if perVMBps > doc.storage.blobBitsPerSecond {
                 notes.append(
@@ -65,7 +66,10 @@ public struct ScenarioNote: Sendable, Equatable, Hashable {
                             + "page blob's \(Self.bitsPerSecond(doc.storage.blobBitsPerSecond)): cycles fall behind "
                             + "while it lasts"))
             }
-            let total = perVMBps * vms
+            // Identical VMs: one VM's peak times the count; VMs that differ: the sum of their peaks.
+            let total =
+                doc.vms.members == nil
+                ? perVMBps * vms : peaks.reduce(0) { $0 + $1 * doc.replication.compressibility * 8 }
             if total > doc.storage.ingressBitsPerSecond {
                 notes.append(
                     .init(

@@ -84,45 +84,36 @@ public struct WorkEstimate: Sendable, Equatable {
     private static func run(_ d: ScenarioDocument) -> (events: Double, chunks: Double, memory: Double) {
         let seconds = Double(d.durationNanoseconds) / 1e9
         let vms = Double(d.vms.count)
-        let disks = d.vms.disks
+        // VMs that differ are summed one by one; a group of identical VMs is one VM times the count.
+        let specs = d.vms.members ?? [d.vms.spec(ofVM: 0, hostCount: 1)]
+        let copies = d.vms.members == nil ? vms : 1
         let chunk = Double(Swift.max(d.replication.chunkSizeBytes, 1))
-        let initial = d.phases == .delta ? 0 : vms * Double(disks.reduce(Int64(0)) { $0 + $1.usedBytes })
-        let churnRate = d.phases == .initial ? 0 : meanBytesPerSecond(d.vms.churn)
+        let initial = d.phases == .delta ? 0 : d.vms.totalUsedBytes
+        let churnRate = d.phases == .initial ? 0 : specs.reduce(0.0) { $0 + $1.churn.meanBytesPerSecond }
         var capacityBits = d.storage.ingressBitsPerSecond
         let pathBits =
             (d.network.circuit?.bandwidthBitsPerSecond ?? 0)
             + d.network.fallbackPaths.reduce(0) { $0 + $1.capacityBitsPerSecond }
         if pathBits > 0 { capacityBits = Swift.min(capacityBits, pathBits) }
         let movable = capacityBits.isFinite && capacityBits > 0 ? capacityBits / 8 * seconds : .infinity
-        let moved = Swift.min(initial + vms * churnRate * seconds, movable)
-        let chunks = moved / chunk + vms * Double(disks.count)
+        let moved = Swift.min(initial + copies * churnRate * seconds, movable)
+        let chunks = moved / chunk + copies * Double(specs.reduce(0) { $0 + $1.disks.count })
         let cycles = d.phases == .initial ? 0 : vms * seconds / Swift.max(Double(d.replication.frequencyNanoseconds) / 1e9, 1e-3)
         let events = 2.5 * chunks + 4 * cycles + 2 * Double(d.faults.count)
 
-        let diskBytes = Double(disks.reduce(Int64(0)) { $0 + $1.sizeBytes })
-        let cycleBytes = Swift.min(
-            churnRate * Double(d.replication.frequencyNanoseconds) / 1e9, diskBytes * d.replication.resyncThreshold)
+        let perVMMemory = specs.reduce(0.0) { sum, spec in
+            let diskBytes = Double(spec.disks.reduce(Int64(0)) { $0 + $1.sizeBytes })
+            let rate = d.phases == .initial ? 0 : spec.churn.meanBytesPerSecond
+            let cycleBytes = Swift.min(
+                rate * Double(d.replication.frequencyNanoseconds) / 1e9, diskBytes * d.replication.resyncThreshold)
+            return sum + (16_384 + 1_024 * Double(d.replication.uploadThreadsPerVM) + 64 * cycleBytes / chunk)
+        }
         let cores = d.hosts.reduce(0) { $0 + Double(Swift.max($1.cores, 1)) }
         var memory =
-            vms * (16_384 + 1_024 * Double(d.replication.uploadThreadsPerVM) + 64 * cycleBytes / chunk)
+            copies * perVMMemory
             + 2_048 * Swift.max(cores, Double(d.hosts.count))
         if d.faults.contains(where: { if case .hostRestart = $0 { true } else { false } }) { memory += 2 * 80 * chunks }
         return (events, chunks, memory)
-    }
-
-    /// Mean bytes per second one VM writes.
-    static func meanBytesPerSecond(_ churn: Churn) -> Double {
-        switch churn {
-        case .none: return 0
-        case .constant(let rate): return rate
-        case .diurnal(let diurnal): return diurnal.meanBytesPerSecond
-        case .bursty(let bursty):
-            let share = Double(bursty.burstLengthNanoseconds) / Double(Swift.max(bursty.periodNanoseconds, 1))
-            return bursty.baseBytesPerSecond + (bursty.burstBytesPerSecond - bursty.baseBytesPerSecond) * share
-        case .trace(let trace):
-            guard !trace.samples.isEmpty else { return 0 }
-            return trace.samples.reduce(0) { $0 + $1.bytesPerSecond } / Double(trace.samples.count)
-        }
     }
 
     static func format(count: Double) -> String {

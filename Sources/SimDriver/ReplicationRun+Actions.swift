@@ -178,12 +178,12 @@ extension ReplicationRun {
     func recordChurn() {
         let tick = Self.churnTick.nanoseconds
         let middle = sim.now.nanoseconds - tick / 2
-        let bytesPerSecond = ChurnProfile.rate(doc.vms.churn, atNanoseconds: middle, doc: doc)
-        let total = bytesPerSecond * Double(tick) / 1e9
-        guard total >= 1 else { return }
-        let diskBytes = doc.vms.disks.map { Double($0.sizeBytes) }
-        let allDisks = diskBytes.reduce(0, +)
         for vm in world.vms.indices where world.vms[vm].core != nil && !world.vms[vm].failed {
+            let bytesPerSecond = ChurnProfile.rate(world.vms[vm].churn, atNanoseconds: middle, doc: doc)
+            let total = bytesPerSecond * Double(tick) / 1e9
+            guard total >= 1 else { continue }
+            let diskBytes = world.vms[vm].diskBytes
+            let allDisks = diskBytes.reduce(0, +)
             for (disk, size) in world.vms[vm].configuration.disks.enumerated() {
                 let share = total * diskBytes[disk] / allDisks
                 let length = Swift.min(size.sizeBytes, (Int64(share) + 511) / 512 * 512)

@@ -93,7 +93,7 @@ extension ReplicationRun {
         guard doc.phases != .delta else { return nil }
         let perVM = world.vms.map { $0.initialReplicationDoneAt?.inSeconds }
         let overall = perVM.contains { $0 == nil } ? nil : perVM.compactMap { $0 }.max()
-        let perVMBytes = doc.vms.disks.reduce(0) { $0 + $1.usedBytes }
+        let vmBytes = world.vms.map(\.usedBytes)
         let compressibility = doc.replication.compressibility
         var bytesLeft: Int64 = 0
         var times: [Double?] = []
@@ -103,18 +103,21 @@ extension ReplicationRun {
                 continue
             }
             let copied = world.vms[vm].allStats.reduce(Int64(0)) { $0 + $1.bytesAcknowledged }
-            let left = Swift.max(0, perVMBytes - copied)
+            let left = Swift.max(0, vmBytes[vm] - copied)
             bytesLeft += left
             let rate = metrics.measuredVMBytes[vm] / compressibility / measuredSeconds
             times.append(rate > 0 ? stop.inSeconds + Double(left) / rate : nil)
         }
         let time: Double? = times.contains { $0 == nil } ? nil : times.compactMap { $0 }.max()
-        let payloadBits = Double(perVMBytes) * compressibility * 8
+        let payloadBits = vmBytes.map { Double($0) * compressibility * 8 }
+        // Identical VMs: one VM's bits times the count (the sum of equal terms, rounded once).
+        let identical = payloadBits.allSatisfy { $0 == payloadBits.first }
+        let totalBits = identical ? (payloadBits.first ?? 0) * Double(world.vms.count) : payloadBits.reduce(0, +)
         return InitialReplication(
-            perVMCompletionSeconds: perVM, overallSeconds: overall, bytesToCopy: perVMBytes * Int64(world.vms.count),
+            perVMCompletionSeconds: perVM, overallSeconds: overall, bytesToCopy: vmBytes.reduce(0, +),
             bytesLeft: bytesLeft, perVMTimeSeconds: times, timeSeconds: time, timeIsEstimate: overall == nil,
-            throughputBitsPerSecond: time.map { payloadBits * Double(world.vms.count) / $0 },
-            perVMThroughputBitsPerSecond: times.map { $0.map { payloadBits / $0 } })
+            throughputBitsPerSecond: time.map { totalBits / $0 },
+            perVMThroughputBitsPerSecond: times.enumerated().map { vm, time in time.map { payloadBits[vm] / $0 } })
     }
 
     /// Delta cycles sealed inside the measured interval (after the VM's initial replication): upload time =

@@ -106,10 +106,7 @@ final class ReplicationRun {
 
     var coreNow: Int64 { coreEpoch + sim.now.nanoseconds }
 
-    private var hasChurn: Bool {
-        if case .none = doc.vms.churn { return false }
-        return true
-    }
+    private var hasChurn: Bool { doc.vms.hasChurn }
 
     // MARK: Events
 

@@ -1,5 +1,6 @@
 import NetModel
 import Results
+import Scenario
 import SimKernel
 import UploadCore
 
@@ -87,6 +88,12 @@ struct TransferOwner {
 /// One replicating VM: its core (nil while its host is down) and the driver's bookkeeping around it.
 struct VMState {
     let host: Int
+    /// The VM's write churn (the group's, or its own when the VMs differ).
+    let churn: Churn
+    /// Its disks' sizes in bytes (scenario sizes), the weights churn is spread over.
+    let diskBytes: [Double]
+    /// Bytes its initial replication copies.
+    let usedBytes: Int64
     let configuration: UploadCoreConfiguration
     let connections: [ConnectionID]
     let blobs: [BlobID]
@@ -107,10 +114,13 @@ struct VMState {
     var failed = false
 
     init(
-        host: Int, configuration: UploadCoreConfiguration, connections: [ConnectionID], blobs: [BlobID],
-        storagePaths: [[ResourceID]]
+        host: Int, churn: Churn, diskBytes: [Double], usedBytes: Int64, configuration: UploadCoreConfiguration,
+        connections: [ConnectionID], blobs: [BlobID], storagePaths: [[ResourceID]]
     ) {
         self.host = host
+        self.churn = churn
+        self.diskBytes = diskBytes
+        self.usedBytes = usedBytes
         self.configuration = configuration
         self.connections = connections
         self.blobs = blobs

@@ -97,9 +97,10 @@ struct World {
             cubicResponse: tcp.cubicResponse == .ns3 ? .ns3 : .rfc9438,
             serialisationPackets: tcp.windowSerialisationPackets)
         for vm in 0..<doc.vms.count {
-            let host = doc.vms.hostIndex(ofVM: vm, hostCount: hostCount)
+            let spec = doc.vms.spec(ofVM: vm, hostCount: hostCount)
+            let host = spec.host
             var blobs: [BlobID] = []
-            for disk in doc.vms.disks.indices {
+            for disk in spec.disks.indices {
                 blobs.append(try net.addPageBlob(name: "vm\(vm)-disk\(disk).vhd", account: account, limits: blobLimits))
             }
             let route: ConnectionRoute
@@ -119,10 +120,12 @@ struct World {
             for _ in 0..<doc.replication.uploadThreadsPerVM {
                 connections.append(try net.openConnection(route: route, tcp: tcpParameters, now: .zero))
             }
-            let configuration = try Self.coreConfiguration(doc, seed: streams.subSeed("core-\(vm)"))
+            let configuration = try Self.coreConfiguration(doc, disks: spec.disks, seed: streams.subSeed("core-\(vm)"))
             vms.append(
                 VMState(
-                    host: host, configuration: configuration, connections: connections, blobs: blobs,
+                    host: host, churn: spec.churn, diskBytes: spec.disks.map { Double($0.sizeBytes) },
+                    usedBytes: spec.usedBytes,
+                    configuration: configuration, connections: connections, blobs: blobs,
                     storagePaths: blobs.map { net.storagePath(blob: $0) }))
         }
     }
@@ -135,10 +138,12 @@ struct World {
         }
     }
 
-    /// The core's configuration for one VM of the scenario.
-    static func coreConfiguration(_ doc: ScenarioDocument, seed: UInt64) throws -> UploadCoreConfiguration {
+    /// The core's configuration for one VM of the scenario, with its `disks`.
+    static func coreConfiguration(_ doc: ScenarioDocument, disks vmDisks: [Disk], seed: UInt64) throws
+        -> UploadCoreConfiguration
+    {
         let replication = doc.replication
-        let disks = doc.vms.disks.map { disk in
+        let disks = vmDisks.map { disk in
             DiskSpec(sizeBytes: (disk.sizeBytes + 511) / 512 * 512, usedBytes: disk.usedBytes)
         }
         let retry: CoreRetryPolicy

@@ -169,7 +169,7 @@ func minimal(replication: String = "  uploadThreadsPerVM: 4", extra: String = ""
             loadErrors(minimal(extra: "colour: blue")) == [
                 "x.yaml:8:1: colour: unknown key 'colour'; expected one of 'name', 'description', 'seed', 'duration', "
                     + "'measurement', 'startsAt', 'phases', 'hosts', 'vms', 'replication', 'network', 'storage', "
-                    + "'faults', 'sweep'"
+                    + "'faults', 'sweep', 'plan'"
             ]
         )
     }
