@@ -38,25 +38,12 @@ public struct SweepAxis: Sendable, Equatable, Codable {
         aliases.first(where: { $0.alias == key })?.keyPath ?? key
     }
 
-    /// Parses values as written on a command line or in a sweep: an inclusive integer range `1...32` or a
-    /// comma-separated list `3,10,25`. Nil for empty text, an empty item, or a range with low > high.
+    /// Parses the values of a sweep axis given as text (`replsim sweep --threads 1...32`, a `sweep` key's scalar
+    /// in a file): whole numbers ≥ 0 in the one range grammar of `RangeList` (`8`, `1...32`, `3,10,25`,
+    /// `1...4,8,16`), as strings in the order written.
     /// - Complexity: O(number of values).
-    public static func values(from text: String) -> [String]? {
-        if text.contains("...") {
-            guard let (low, high) = rangeBounds(text), high - low < 10_000 else { return nil }
-            return (low...high).map(String.init)
-        }
-        let items = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingWhitespace() }
-        return items.contains(where: \.isEmpty) ? nil : items
-    }
-
-    /// `"1...32"` → (1, 32); nil unless two whole numbers with low ≤ high.
-    static func rangeBounds(_ text: String) -> (Int, Int)? {
-        guard let dots = text.range(of: "..."),
-            let low = Quantity.integer(String(text[..<dots.lowerBound])),
-            let high = Quantity.integer(String(text[dots.upperBound...])), low <= high
-        else { return nil }
-        return (low, high)
+    public static func values(from text: String) throws(RangeList.Failure) -> [String] {
+        try RangeList.integers(text, least: 0).map(String.init)
     }
 
     /// Sweep aliases: short names for frequently swept keys.

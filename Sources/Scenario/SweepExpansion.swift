@@ -91,20 +91,19 @@ struct SweepExpansion {
         return axes
     }
 
-    /// `[3, 10, 25]` or `"1...32"` (inclusive integer range).
+    /// `[3, 10, 25]`, or a scalar in the range grammar of `RangeList` (`"1...32"`, `"1...4,8"`).
     private func readValues(_ node: Node, path: String) -> ([String], [Mark?])? {
         let expected = "a list like [3, 10, 25] or a range like '1...32' (low ≤ high)"
         switch node {
         case .scalar(let scalar):
-            guard let (low, high) = SweepAxis.rangeBounds(scalar.string) else {
-                context.fail(node.mark, path, "expected \(expected), found '\(scalar.string)'")
+            let values: [String]
+            do {  // at most RangeList.maxValues (= maxPoints)
+                values = try SweepAxis.values(from: scalar.string)
+            } catch {
+                context.fail(node.mark, path, "expected \(expected), found '\(scalar.string)': \(error)")
                 return nil
             }
-            guard high - low < Self.maxPoints else {
-                context.fail(node.mark, path, "expected at most \(Self.maxPoints) values, found '\(scalar.string)'")
-                return nil
-            }
-            return ((low...high).map(String.init), Array(repeating: node.mark, count: high - low + 1))
+            return (values, Array(repeating: node.mark, count: values.count))
         case .sequence(let sequence):
             var values: [String] = []
             var marks: [Mark?] = []

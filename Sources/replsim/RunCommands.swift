@@ -83,10 +83,10 @@ struct Sweep: ParsableCommand {
     @Argument(help: "Scenario file (YAML).")
     var file: String
 
-    @Option(help: "UploadThreadsPerVM values: a range '1...32' or a list '1,4,8'.")
+    @Option(help: ArgumentHelp("UploadThreadsPerVM values: \(RangeList.grammar).", valueName: "ranges"))
     var threads: String?
 
-    @Option(help: "VM counts: a list '3,10,25,50,100' or a range '3...10'.")
+    @Option(help: ArgumentHelp("VM counts: \(RangeList.grammar).", valueName: "ranges"))
     var vms: String?
 
     @Option(help: "Root seed (overrides the scenario's).")
@@ -98,19 +98,21 @@ struct Sweep: ParsableCommand {
 
     @OptionGroup var scale: ScaleOptions
 
-    func validate() throws {
-        for (name, text) in [("--threads", threads), ("--vms", vms)] {
-            if let text, SweepAxis.values(from: text) == nil {
-                throw ValidationError("\(name): expected a range like '1...32' or a list like '3,10,25', got '\(text)'")
-            }
+    func validate() throws { _ = try overrides() }
+
+    /// The `--threads` and `--vms` axes, parsed by the one range grammar (`RangeList`).
+    func overrides() throws -> [SweepOverride] {
+        var overrides: [SweepOverride] = []
+        if let threads {
+            overrides.append(SweepOverride(key: "threadsPerVM", values: try option("--threads", threads, SweepAxis.values)))
         }
+        if let vms { overrides.append(SweepOverride(key: "vms", values: try option("--vms", vms, SweepAxis.values))) }
+        return overrides
     }
 
     func run() throws {
         try exitOnBadInput {
-            var overrides: [SweepOverride] = []
-            if let threads { overrides.append(SweepOverride(key: "threadsPerVM", values: SweepAxis.values(from: threads)!)) }
-            if let vms { overrides.append(SweepOverride(key: "vms", values: SweepAxis.values(from: vms)!)) }
+            let overrides = try overrides()
             try scale.checkCompatible(with: capture)
             let scenario = try Simulate.load(file, overrides: overrides, seed: seed, seeds: scale.seeds)
             try Simulate.checkWork(scenario, force: output.force)
@@ -156,6 +158,16 @@ struct Validate: ParsableCommand {
     }
 }
 
+/// Parses an option's text with a `RangeList` parser; a failure names the option, its text, what is wrong and
+/// the grammar (a `ValidationError`: exit code 2).
+func option<T>(_ name: String, _ text: String, _ parse: (String) throws(RangeList.Failure) -> T) throws -> T {
+    do {
+        return try parse(text)
+    } catch {
+        throw ValidationError("\(name) '\(text)': \(error); expected \(RangeList.grammar)")
+    }
+}
+
 /// Prints a `BadInput` and exits with code 2 (the convention for malformed input across replsim's commands).
 func exitOnBadInput(_ body: () throws -> Void) throws {
     do {
@@ -172,45 +184,40 @@ struct PcapOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Also write the run's traffic as a pcap file (one run only).", valueName: "file"))
     var pcap: String?
 
-    @Option(name: .customLong("pcap-window"), help: "Export only this interval of virtual time, e.g. '5m..6m'.")
+    @Option(
+        name: .customLong("pcap-window"),
+        help: ArgumentHelp("Export only this interval of virtual time, START...END, e.g. '5m...6m'.", valueName: "range"))
     var pcapWindow: String?
 
-    @Option(name: .customLong("pcap-vms"), help: "Export only these VMs (0-based): '0,2', '0-3' or '1...4'.")
+    @Option(
+        name: .customLong("pcap-vms"),
+        help: ArgumentHelp("Export only these VMs (0-based): \(RangeList.grammar).", valueName: "ranges"))
     var pcapVMs: String?
 
     func validate() throws {
         if pcap == nil, pcapWindow != nil || pcapVMs != nil {
             throw ValidationError("--pcap-window and --pcap-vms need --pcap FILE")
         }
-        if let pcapWindow, Self.window(pcapWindow) == nil {
-            throw ValidationError(
-                "--pcap-window: expected START..END with durations and START < END, like '5m..6m', got '\(pcapWindow)'")
-        }
-        if let pcapVMs, Self.vms(pcapVMs) == nil {
-            throw ValidationError("--pcap-vms: expected VM indices like '0,2', '0-3' or '1...4', got '\(pcapVMs)'")
-        }
+        _ = try window()
+        _ = try vms()
     }
 
-    /// `5m..6m` (or `5m...6m`) → nanoseconds; nil unless both ends are durations with 0 <= start < end.
-    static func window(_ text: String) -> ClosedRange<Int64>? {
-        let parts = text.components(separatedBy: text.contains("...") ? "..." : "..")
-        guard parts.count == 2, let start = Quantity.nanoseconds(parts[0]), let end = Quantity.nanoseconds(parts[1]),
-            start >= 0, start < end
-        else { return nil }
-        return start...end
+    /// `--pcap-window 5m...6m` → nanoseconds (0 ≤ start < end); nil without the option.
+    func window() throws -> ClosedRange<Int64>? {
+        guard let pcapWindow else { return nil }
+        let window = try option("--pcap-window", pcapWindow) { text throws(RangeList.Failure) in
+            try RangeList.single(text, Quantity.nanoseconds)
+        }
+        guard window.lowerBound >= 0 else { throw ValidationError("--pcap-window '\(pcapWindow)': starts before 0") }
+        return window
     }
 
-    /// `0,2,5-7` or `1...4` → sorted distinct indices; nil for anything else.
-    static func vms(_ text: String) -> [Int]? {
-        var out: Set<Int> = []
-        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let bounds = item.contains("...") ? item.components(separatedBy: "...") : item.components(separatedBy: "-")
-            guard bounds.count <= 2, let low = Quantity.integer(bounds[0]),
-                let high = Quantity.integer(bounds[bounds.count - 1]), low >= 0, low <= high, high - low < 1_000_000
-            else { return nil }
-            out.formUnion(low...high)
-        }
-        return out.sorted()
+    /// `--pcap-vms 0,2,5...7` → sorted distinct indices; nil without the option.
+    func vms() throws -> [Int]? {
+        guard let pcapVMs else { return nil }
+        return Set(try option("--pcap-vms", pcapVMs) { text throws(RangeList.Failure) in
+            try RangeList.integers(text, least: 0)
+        }).sorted()
     }
 
     /// Simulates the scenario's single point with a packet trace into `pcap`, then writes the report folder.
@@ -226,8 +233,8 @@ struct PcapOptions: ParsableArguments {
         }
         if let seed { point.document.seed = seed }
         let document = point.document
-        let window = pcapWindow.flatMap(Self.window)
-        let vms = pcapVMs.flatMap(Self.vms)
+        let window = try window()
+        let vms = try vms()
         if let bad = vms?.first(where: { $0 >= document.vms.count }) {
             throw BadInput(
                 message: "--pcap-vms: VM \(bad) does not exist (the run has \(document.vms.count) VMs, 0-based)")

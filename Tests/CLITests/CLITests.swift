@@ -64,13 +64,49 @@ import Testing
         let out = dir.appendingPathComponent("sweep")
         let run = try replsim(["sweep", scenario.path, "--threads", "1,4", "--vms", "1...2", "--out", out.path, "--quiet"])
         #expect(run.status == 0, "\(run.stderr)")
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("result.json")))
-        let runs = try #require((json as? [String: Any])?["runs"] as? [[String: Any]])
-        #expect(runs.compactMap { $0["id"] as? String } == [
+        #expect(try runIDs(in: out) == [
             "threadsPerVM=1,vms=1", "threadsPerVM=1,vms=2", "threadsPerVM=4,vms=1", "threadsPerVM=4,vms=2",
-        ], "\(runs.map { $0["id"] ?? "?" })")
+        ])
         let bad = try replsim(["sweep", scenario.path, "--threads", "0...40", "--quiet", "--out", out.path])
         #expect(bad.status == 2, "threads 0 must be rejected as bad input: \(bad.stderr)")
+    }
+
+    /// Every option that takes several values or an interval reads the one range grammar (values, `A...B`,
+    /// comma lists); `..` and `-` are refused with exit 2, naming the option and the text.
+    @Test func rangeOptionsShareOneGrammar() throws {
+        let dir = try Paths.temporaryDirectory()
+        let scenario = try Paths.tinyScenario(in: dir)
+        let pcap = dir.appendingPathComponent("x.pcap").path
+        let refused: [([String], String)] = [
+            (["sweep", scenario.path, "--threads", "1..4"], "--threads '1..4': '1..4' uses '..'"),
+            (["sweep", scenario.path, "--threads", "1-4"], "--threads '1-4': '1-4' uses '-'"),
+            (["sweep", scenario.path, "--vms", "1,2..3"], "--vms '1,2..3': '2..3' uses '..'"),
+            (["sweep", scenario.path, "--vms", "3-10"], "--vms '3-10': '3-10' uses '-'"),
+            (["run", scenario.path, "--pcap", pcap, "--pcap-vms", "0-1"], "--pcap-vms '0-1': '0-1' uses '-'"),
+            (["run", scenario.path, "--pcap", pcap, "--pcap-vms", "0..1"], "--pcap-vms '0..1': '0..1' uses '..'"),
+            (["run", scenario.path, "--pcap", pcap, "--pcap-window", "1s..2s"], "--pcap-window '1s..2s': '1s..2s' uses '..'"),
+            (["run", scenario.path, "--pcap", pcap, "--pcap-window", "1s-2s"], "--pcap-window '1s-2s': '1s-2s' uses '-'"),
+        ]
+        for (arguments, message) in refused {
+            let run = try replsim(arguments + ["--quiet", "--out", dir.appendingPathComponent("never").path])
+            #expect(run.status == 2, "\(arguments): exit \(run.status), \(run.stderr)")
+            #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
+            #expect(run.stderr.contains("write a range as A...B"), "\(arguments): \(run.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("never").path))
+
+        let out = dir.appendingPathComponent("sweep")
+        let sweep = try replsim(["sweep", scenario.path, "--threads", "1...2,4", "--vms", "1", "--out", out.path, "--quiet"])
+        #expect(sweep.status == 0, "\(sweep.stderr)")
+        #expect(try runIDs(in: out) == ["threadsPerVM=1,vms=1", "threadsPerVM=2,vms=1", "threadsPerVM=4,vms=1"])
+        let export = try replsim([
+            "run", scenario.path, "--pcap", pcap, "--pcap-vms", "0...0,0", "--pcap-window", "0s...1s",
+            "--quiet", "--out", dir.appendingPathComponent("pcap").path,
+        ])
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(export.stdout.contains("wrote \(pcap)"), "\(export.stdout)")
+        let help = try replsim(["sweep", "--help"])
+        #expect(help.stdout.contains("A...B"), "\(help.stdout)")
     }
 
     /// `check`: 0 within tolerance, 1 on a regression (with a table and JUnit failures), 2 on a missing baseline.
@@ -198,6 +234,13 @@ struct ProcessResult {
 
 /// Runs the replsim binary that sits next to the test bundle, from the package root; a process still running after
 /// `deadlineSeconds` is killed (its status is then SIGKILL's, which no test expects).
+/// The run ids of the result.json in `folder`, in file order.
+func runIDs(in folder: URL) throws -> [String] {
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("result.json")))
+    let runs = try #require((json as? [String: Any])?["runs"] as? [[String: Any]])
+    return runs.compactMap { $0["id"] as? String }
+}
+
 func replsim(_ arguments: [String], deadlineSeconds: Double = 900) throws -> ProcessResult {
     let process = Process()
     process.executableURL = Paths.binary

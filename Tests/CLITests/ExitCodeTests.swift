@@ -29,7 +29,7 @@ import Testing
         // run / sweep
         ["run", path("none.yaml")], ["run", path("bad.yaml")], ["run", ci, "--jobs", "0"],
         ["run", ci, "--seed", "-1"], ["run", ci, "--quiet", "--out", "/proc/replsim-no"],
-        ["run", ci, "--pcap-window", "9m..1m"], ["sweep", path("bad.yaml")],
+        ["run", ci, "--pcap-window", "9m...1m"], ["sweep", path("bad.yaml")],
         ["sweep", ci, "--threads", "0", "--quiet"], ["sweep", ci, "--vms", "x"],
         ["run", path("absurd.yaml"), "--quiet", "--out", path("absurd-out")],
         // report / check / validate

@@ -57,7 +57,7 @@ import Testing
     /// scenario rejects) or leaves it out with a note.
     @Test func calibrateOnAWindowedExportWritesNoZeroRTT() throws {
         let yaml = ExportSupport.scenarioYAML(duration: "30s", measurement: "{start: 5s, end: 25s}")
-        let (_, pcap) = try ExportSupport.export("window-rtt", yaml: yaml, pcapArguments: ["--pcap-window", "5s..25s"])
+        let (_, pcap) = try ExportSupport.export("window-rtt", yaml: yaml, pcapArguments: ["--pcap-window", "5s...25s"])
         let fragment = pcap + ".yaml"
         _ = try ExportSupport.replsim(["calibrate", pcap, "--out", fragment])
         let text = try String(contentsOfFile: fragment, encoding: .utf8)
@@ -74,7 +74,7 @@ import Testing
     /// A 20 s window: the capture's aggregate and per-VM payload equal result.json's measured throughput.
     @Test func windowThroughputAgreesWithTheMeasuredInterval() throws {
         let yaml = ExportSupport.scenarioYAML(duration: "30s", measurement: "{start: 5s, end: 25s}")
-        let (run, pcap) = try ExportSupport.export("window", yaml: yaml, pcapArguments: ["--pcap-window", "5s..25s"])
+        let (run, pcap) = try ExportSupport.export("window", yaml: yaml, pcapArguments: ["--pcap-window", "5s...25s"])
         #expect(run.measuredInterval.seconds == 20)
         let addresses = (1...3).map { "10.0.0.\($0)" }
         var columns = ["SUM(tcp.len)tcp.len && tcp.dstport==80", "COUNT(http.request)http.request"]
@@ -124,7 +124,7 @@ import Testing
         let yaml = ExportSupport.scenarioYAML()
         let (_, whole) = try ExportSupport.export("select-all", yaml: yaml)
         let (_, part) = try ExportSupport.export("select-part", yaml: yaml,
-                                                 pcapArguments: ["--pcap-window", "2s..4s", "--pcap-vms", "1"])
+                                                 pcapArguments: ["--pcap-window", "2s...4s", "--pcap-vms", "1"])
         let wholeSize = try FileManager.default.attributesOfItem(atPath: whole)[.size] as? Int ?? 0
         let partSize = try FileManager.default.attributesOfItem(atPath: part)[.size] as? Int ?? 0
         #expect(partSize > 0 && partSize * 10 < wholeSize, "selected \(partSize) bytes of \(wholeSize)")
@@ -150,8 +150,8 @@ import Testing
         let out = dir.appendingPathComponent("out").path
         let cases: [([String], Int32, String)] = [
             (["run", sweep, "--pcap", pcap, "--out", out], 2, "sweep of 2 points"),
-            (["run", scenario, "--pcap", pcap, "--pcap-window", "6s..5s"], 2, "--pcap-window"),
-            (["run", scenario, "--pcap", pcap, "--pcap-window", "5x..6s"], 2, "--pcap-window"),
+            (["run", scenario, "--pcap", pcap, "--pcap-window", "6s...5s"], 2, "--pcap-window"),
+            (["run", scenario, "--pcap", pcap, "--pcap-window", "5x...6s"], 2, "--pcap-window"),
             (["run", scenario, "--pcap", pcap, "--pcap-vms", "0,a"], 2, "--pcap-vms"),
             (["run", scenario, "--pcap-vms", "0"], 2, "need --pcap"),
             (["run", scenario, "--pcap", pcap, "--pcap-vms", "3", "--out", out], 2, "VM 3 does not exist"),
@@ -164,7 +164,7 @@ import Testing
         }
         // `sweep` with every axis at one value collapses to a single run and exports.
         let collapsed = try ExportSupport.replsim(["sweep", sweep, "--threads", "2", "--quiet", "--out", out,
-                                                   "--pcap", pcap, "--pcap-window", "1s..2s"])
+                                                   "--pcap", pcap, "--pcap-window", "1s...2s"])
         #expect(collapsed.contains("wrote \(pcap)"))
     }
 }
