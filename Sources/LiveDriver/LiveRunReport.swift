@@ -39,8 +39,11 @@ public struct LiveRunReport: Sendable {
     public var initialReplicationSeconds: Double?
     /// Bytes the sources hold as data: what initial replication copies.
     public var initialReplicationBytes: Int64
-    /// The delta cycles sealed by the cycle timer after initial replication (upload time and RPO); `nil` for a
-    /// run of initial replication only.
+    /// Initial replication's time and throughput as `result.json` gives them (the statistics simulated runs use);
+    /// `nil` when a resumed journal had finished it before this process started.
+    public var initialReplication: InitialReplication?
+    /// The delta cycles sealed by the cycle timer after initial replication (upload time, RPO and violations);
+    /// `nil` for a run of initial replication only.
     public var cycles: CycleStats?
     /// Bytes the churn writer wrote into the sources.
     public var churnBytes: Int64
@@ -82,9 +85,7 @@ public struct LiveRunReport: Sendable {
             timeSeries: ThroughputSeries(
                 intervalSeconds: seriesIntervalSeconds, aggregateBitsPerSecond: throughputSeries),
             perVMThroughputBitsPerSecond: [throughputBitsPerSecond],
-            initialReplication: InitialReplication(
-                perVMCompletionSeconds: [initialReplicationSeconds], overallSeconds: initialReplicationSeconds,
-                bytesToCopy: initialReplicationBytes),
+            initialReplication: initialReplication,
             cycles: cycles,
             retries: stats.retries, throttledRequests: stats.throttledResponses,
             resets: stats.connectionResets, bytesResent: bytesResent, eventCount: stats.chunksStarted,
@@ -108,8 +109,29 @@ extension LiveUploader {
             pausedSecondsFaults: Double(metrics.pausedNanosFaults) / 1e9,
             seriesIntervalSeconds: series.intervalSeconds, throughputSeries: series.bitsPerSecond,
             initialReplicationSeconds: initialReplicationSeconds(),
-            initialReplicationBytes: usedBytesPerDisk.reduce(0, +),
+            initialReplicationBytes: usedBytesPerDisk.reduce(0, +), initialReplication: initialReplication(),
             cycles: cycleStats(), churnBytes: churnBytes)
+    }
+
+    /// Start of this process's upload in the core's clock (epoch nanoseconds): time zero of the report.
+    private var reportOrigin: Int64 { clock.originEpochNanos + metrics.startNanos }
+
+    /// The run's initial replication as one VM (all its disks), through the statistics simulated runs use:
+    /// measured when it finished in this process, else extrapolated from the bytes left at this process's
+    /// acknowledged rate; `nil` when it had finished before this process started (a resumed journal).
+    func initialReplication() -> InitialReplication? {
+        let completed = core.stats.initialReplicationCompletedAt
+        let done = !completed.contains { $0 == nil }
+        if done, let last = completed.compactMap({ $0 }).max(), last < reportOrigin { return nil }
+        let bytes = usedBytesPerDisk.reduce(0, +)
+        let wall = metrics.wallSeconds
+        let acknowledged = core.stats.bytesAcknowledged - acknowledgedBeforeResume
+        let progress = InitialReplication.VMProgress(
+            completionSeconds: done ? initialReplicationSeconds() : nil, bytesToCopy: bytes,
+            // Cycles start only after initial replication, so until it finishes every acknowledged byte is a copy.
+            bytesLeft: done ? 0 : Swift.max(0, bytes - core.stats.bytesAcknowledged),
+            copyBytesPerSecond: wall > 0 ? Double(acknowledged) / wall : 0)
+        return InitialReplication(vms: [progress], endSeconds: wall, compressibility: 1)
     }
 
     /// Seconds from this process's start until the last disk's initial copy was acknowledged (in this process or,
@@ -124,33 +146,17 @@ extension LiveUploader {
         return last >= start ? Double(last - start) / 1e9 : nil
     }
 
-    /// The ``countedCycles()``, judged as a simulated run judges them (SimDriver's `cycleStats`): upload time =
-    /// commit − seal; RPO just before the commit = upload time + interval; a cycle still uncommitted at the end
-    /// counts if its RPO so far is already over the target.
+    /// The ``countedCycles()``, judged by the statistics simulated runs use (`CycleStats.init(perVM:…)`), with
+    /// this process's start as time zero.
     func cycleStats() -> CycleStats? {
         guard configuration.deltaCycles > 0 else { return nil }
-        let frequency = Double(configuration.deltaIntervalNanos) / 1e9
-        let target = Double(configuration.targetRPONanos) / 1e9
-        let end = clock.now()
-        var uploads: [Double] = []
-        var rpos: [Double] = []
-        var count = 0
-        for cycle in countedCycles() {
-            if let commit = cycle.committedAt {
-                let upload = Double(commit - cycle.sealedAt) / 1e9
-                uploads.append(upload)
-                rpos.append(upload + frequency)
-                count += 1
-            } else {
-                let age = Double(end - cycle.sealedAt) / 1e9 + frequency
-                if age > target {
-                    rpos.append(age)
-                    count += 1
-                }
-            }
+        let origin = reportOrigin
+        let timings = countedCycles().map {
+            CycleStats.Timing(sealedNanos: $0.sealedAt - origin, committedNanos: $0.committedAt.map { $0 - origin })
         }
         return CycleStats(
-            count: count, committed: uploads.count, uploads: uploads, rpos: rpos, frequencySeconds: frequency,
-            targetRPOSeconds: target)
+            perVM: [timings], endNanos: clock.now() - origin,
+            frequencySeconds: Double(configuration.deltaIntervalNanos) / 1e9,
+            targetRPOSeconds: Double(configuration.targetRPONanos) / 1e9)
     }
 }

@@ -87,55 +87,30 @@ extension ReplicationRun {
         return (ranked[0].key, shares)
     }
 
-    /// Initial replication per VM and in total. A VM that did not finish gets an estimated time: the run's end
-    /// plus its bytes left at its copy rate over the measured interval (payload rate / compressibility).
+    /// Initial replication per VM and in total (`InitialReplication.init(vms:…)`); a VM that did not finish is
+    /// extrapolated at its copy rate over the measured interval (payload rate / compressibility).
     func initialReplication(stop: SimTime, measuredSeconds: Double) -> InitialReplication? {
         guard doc.phases != .delta else { return nil }
-        let perVM = world.vms.map { $0.initialReplicationDoneAt?.inSeconds }
-        let overall = perVM.contains { $0 == nil } ? nil : perVM.compactMap { $0 }.max()
         let vmBytes = world.vms.map(\.usedBytes)
         let compressibility = doc.replication.compressibility
-        var bytesLeft: Int64 = 0
-        var times: [Double?] = []
-        for vm in world.vms.indices {
-            if let done = perVM[vm] {
-                times.append(done)
-                continue
-            }
+        let progress = world.vms.indices.map { vm in
             let copied = world.vms[vm].allStats.reduce(Int64(0)) { $0 + $1.bytesAcknowledged }
-            let left = Swift.max(0, vmBytes[vm] - copied)
-            bytesLeft += left
-            let rate = metrics.measuredVMBytes[vm] / compressibility / measuredSeconds
-            times.append(rate > 0 ? stop.inSeconds + Double(left) / rate : nil)
+            return InitialReplication.VMProgress(
+                completionSeconds: world.vms[vm].initialReplicationDoneAt?.inSeconds, bytesToCopy: vmBytes[vm],
+                bytesLeft: Swift.max(0, vmBytes[vm] - copied),
+                copyBytesPerSecond: metrics.measuredVMBytes[vm] / compressibility / measuredSeconds)
         }
-        let time: Double? = times.contains { $0 == nil } ? nil : times.compactMap { $0 }.max()
-        let payloadBits = vmBytes.map { Double($0) * compressibility * 8 }
-        // Identical VMs: one VM's bits times the count (the sum of equal terms, rounded once).
-        let identical = payloadBits.allSatisfy { $0 == payloadBits.first }
-        let totalBits = identical ? (payloadBits.first ?? 0) * Double(world.vms.count) : payloadBits.reduce(0, +)
         return InitialReplication(
-            perVMCompletionSeconds: perVM, overallSeconds: overall, bytesToCopy: vmBytes.reduce(0, +),
-            bytesLeft: bytesLeft, perVMTimeSeconds: times, timeSeconds: time, timeIsEstimate: overall == nil,
-            throughputBitsPerSecond: time.map { totalBits / $0 },
-            perVMThroughputBitsPerSecond: times.enumerated().map { vm, time in time.map { payloadBits[vm] / $0 } })
+            vms: progress, endSeconds: stop.inSeconds, compressibility: compressibility)
     }
 
-    /// Delta cycles sealed inside the measured interval (after the VM's initial replication): upload time =
-    /// commit − seal; RPO just before the commit = upload time + frequency (the previous recovery point's data is
-    /// one interval older). A cycle still uncommitted at the end counts with its RPO so far, if that already
-    /// exceeds the target; otherwise it is too young to judge and is left out.
+    /// Delta cycles sealed inside the measured interval (after the VM's initial replication), judged by
+    /// `CycleStats.init(perVM:…)`.
     func cycleStats(stop: SimTime) -> CycleStats? {
         guard doc.phases != .initial else { return nil }
-        let frequency = Double(doc.replication.frequencyNanoseconds) / 1e9
-        let target = Double(doc.replication.targetRPONanoseconds) / 1e9
-        var uploads: [Double] = []
-        var rpos: [Double] = []
-        var count = 0
-        var committed = 0
-        var perVM: [[(startSeconds: Double, rpoSeconds: Double)]] = []
+        var perVM: [[CycleStats.Timing]] = []
         for vm in world.vms.indices {
-            var samples: [(startSeconds: Double, rpoSeconds: Double)] = []
-            defer { perVM.append(samples.sorted { $0.startSeconds < $1.startSeconds }) }
+            var timings: [CycleStats.Timing] = []
             let seededAt = world.vms[vm].initialReplicationDoneAt?.nanoseconds ?? 0
             var seen = Set<Int>()
             for stats in world.vms[vm].allStats.reversed() {
@@ -143,28 +118,14 @@ extension ReplicationRun {
                     guard seen.insert(cycle.cycle).inserted else { continue }
                     let sealed = cycle.sealedAt - coreEpoch
                     guard sealed > seededAt, sealed >= metrics.measureStart, sealed < metrics.measureEnd else { continue }
-                    if let commit = cycle.committedAt {
-                        let upload = Double(commit - cycle.sealedAt) / 1e9
-                        uploads.append(upload)
-                        rpos.append(upload + frequency)
-                        samples.append((Double(sealed) / 1e9, upload + frequency))
-                        committed += 1
-                        count += 1
-                    } else {
-                        let age = Double(stop.nanoseconds - sealed) / 1e9 + frequency
-                        if age > target {
-                            rpos.append(age)
-                            samples.append((Double(sealed) / 1e9, age))
-                            count += 1
-                        }
-                    }
+                    timings.append(.init(sealedNanos: sealed, committedNanos: cycle.committedAt.map { $0 - coreEpoch }))
                 }
             }
+            perVM.append(timings)
         }
-        var stats = CycleStats(
-            count: count, committed: committed, uploads: uploads, rpos: rpos, frequencySeconds: frequency,
-            targetRPOSeconds: target)
-        stats.violations = RPOViolations(perVM: perVM, targetSeconds: target, frequencySeconds: frequency)
-        return stats
+        return CycleStats(
+            perVM: perVM, endNanos: stop.nanoseconds,
+            frequencySeconds: Double(doc.replication.frequencyNanoseconds) / 1e9,
+            targetRPOSeconds: Double(doc.replication.targetRPONanoseconds) / 1e9)
     }
 }

@@ -39,6 +39,16 @@ struct DeltaCycleTests {
             let result = report.runResult(id: "run", parameters: [])
             #expect(result.cycles == cycles)
             #expect(result.initialReplication?.bytesToCopy == uploader.usedBytesPerDisk.reduce(0, +))
+            // The per-phase fields, through the statistics simulated runs use: initial replication measured (not
+            // estimated) with its throughput, the cycles with their violations against the 5 s target.
+            let initial = try #require(result.initialReplication)
+            let seconds = try #require(report.initialReplicationSeconds)
+            #expect(initial.timeSeconds == seconds && initial.perVMTimeSeconds == [seconds], "\(initial)")
+            #expect(initial.timeIsEstimate == false && initial.bytesLeft == 0, "\(initial)")
+            #expect(initial.throughputBitsPerSecond == Double(report.initialReplicationBytes) * 8 / seconds)
+            #expect(initial.perVMThroughputBitsPerSecond == [initial.throughputBitsPerSecond])
+            let violations = try #require(cycles.violations)
+            #expect((violations.count > 0) == (cycles.rpoSeconds.max > 5), "\(cycles)")
         }
     }
 
