@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the system packages replsim needs (Debian 12). Idempotent and quiet when already present.
 #   build:  libpcap-dev zlib1g-dev
-#   tests:  tshark (reads our pcaps), python3 azure-storage-blob (the official SDK against our blob server)
+#   tests:  tshark (reads our pcaps), chromium (renders report.html for scripts/browser-check.sh),
+#           python3 azure-storage-blob (the official SDK against our blob server)
 #   bench:  wrk iperf3 nginx (loopback comparisons; only with --bench)
 set -euo pipefail
 want=(libpcap-dev zlib1g-dev)
 case "${1:-}" in
-  --tests) want+=(tshark) ;;
+  --tests) want+=(tshark chromium) ;;
   --bench) want+=(tshark wrk iperf3 nginx) ;;
 esac
 missing=()

@@ -11,6 +11,9 @@ swift test --skip-build
 # (the baseline is out of date). After an intended model change:
 #   replsim check scenarios/ci --baseline results/baseline --update
 "$(swift build --show-bin-path)/replsim" check scenarios/ci --baseline results/baseline --quiet
+# The HTML reports in a real browser: headless Chromium at 1400 and 400 px, layout checked from inside the page
+# (nothing wider than the screen, no clipped or overlapping labels, no legend on a plot; ~20 s).
+bash scripts/browser-check.sh "$(swift build --show-bin-path)/replsim"
 # Sharded sweeps on a real one-node Slurm cluster (installs slurm-wlm and munge; skips with the reason when it
 # cannot run one, e.g. without root): the merged report must equal the single-machine run byte for byte.
 bash tests/slurm/e2e.sh "$(swift build --show-bin-path)/replsim"

@@ -136,53 +136,55 @@ public enum HTMLReport {
     }
 
     private static func section(_ chart: Chart, _ analysis: ReportAnalysis) -> String {
-        let (title, note, svg): (String, String, String)
+        let (title, note, draw): (String, String, (ChartLayout) -> String)
         switch chart {
         case .irTimeVsThreads:
-            (title, note, svg) = (
+            (title, note, draw) = (
                 "Initial-replication time vs upload threads per VM",
                 "IR time of each run (hollow points: estimated from the bytes left); one line per series.",
-                ThreadsChart.render(analysis, metric: .irTime)
+                { ThreadsChart.render(analysis, metric: .irTime, layout: $0) }
             )
         case .irTimeBars:
-            (title, note, svg) = (
+            (title, note, draw) = (
                 "Initial-replication time of each run",
                 "IR time of each run (≈: estimated from the bytes left); colour: what bound the run longest.",
-                RunBarsChart.render(analysis, metric: .irTime)
+                { RunBarsChart.render(analysis, metric: .irTime, layout: $0) }
             )
         case .throughputVsThreads:
-            (title, note, svg) = (
+            (title, note, draw) = (
                 "Throughput vs upload threads per VM",
                 "Mean aggregate throughput of each run; one line per VM count.",
-                ThreadsChart.render(analysis)
+                { ThreadsChart.render(analysis, layout: $0) }
             )
         case .heatmap:
-            (title, note, svg) = (
+            (title, note, draw) = (
                 "Threads × VMs",
                 "Colour: throughput (brighter is faster). Text: what bound the run longest.",
-                Heatmap.render(analysis)
+                { Heatmap.render(analysis, layout: $0) }
             )
         case .runBars:
-            (title, note, svg) = (
+            (title, note, draw) = (
                 "Throughput of each run", "Mean aggregate throughput; colour: what bound the run longest.",
-                RunBarsChart.render(analysis)
+                { RunBarsChart.render(analysis, layout: $0) }
             )
         case .timeSeries:
             guard let run = analysis.chosen else { return "" }
-            (title, note, svg) = (
+            (title, note, draw) = (
                 "Throughput over time: \(run.id)",
                 "Aggregate payload rate per interval; dashed: the mean over the measured interval.",
-                TimeSeriesChart.render(run)
+                { TimeSeriesChart.render(run, layout: $0) }
             )
         case .rpoDistribution:
             guard let run = analysis.chosen, let cycles = run.cycles else { return "" }
-            (title, note, svg) = (
+            (title, note, draw) = (
                 "RPO distribution: \(run.id)",
                 "Green: within the target RPO; orange: over it.",
-                RPOChart.render(run, cycles: cycles)
+                { RPOChart.render(run, cycles: cycles, layout: $0) }
             )
         }
+        // Both drawings; the stylesheet shows the wide one on desktops and the narrow one on phones.
         return "<section><h2>\(HTML.escape(title))</h2><p class=\"note\">\(HTML.escape(note))</p>\n"
-            + "<div class=\"chart-wrap\">\(svg)</div>\n</section>"
+            + "<div class=\"chart-wrap\"><div class=\"wide\">\(draw(.wide))</div>\n"
+            + "<div class=\"narrow\">\(draw(.narrow))</div></div>\n</section>"
     }
 }

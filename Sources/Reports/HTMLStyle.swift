@@ -22,7 +22,7 @@ enum HTMLStyle {
         .warn{color:#a4401c}
         .note{color:var(--muted);font-size:13px;margin:0 0 8px}
         svg.chart{width:100%;height:auto;display:block}
-        .chart-wrap{overflow-x:auto}
+        .chart-wrap .narrow{display:none}
         svg .grid{stroke:#e6e9ee;stroke-width:1}
         svg .axis{stroke:#8a93a0;stroke-width:1}
         svg .tick{font-size:11px;fill:#4a5260}
@@ -45,8 +45,8 @@ enum HTMLStyle {
         footer{color:var(--muted);font-size:12px;margin-top:18px}
         @media (max-width:600px){main{padding:12px 8px 32px}section{padding:12px 10px}
           header h1{font-size:22px}.headline .big{font-size:16px}.card .v{font-size:21px}
-          svg.chart{min-width:620px}svg .tick{font-size:14px}svg .legend,svg .lbl,svg .note{font-size:15px}
-          svg .axis-title{font-size:15px}}
+          .chart-wrap .wide{display:none}.chart-wrap .narrow{display:block}
+          table.data th,table.data td{white-space:normal}}
         @media print{body{background:#fff}section{break-inside:avoid}.scroll{max-height:none}}
         """
 }

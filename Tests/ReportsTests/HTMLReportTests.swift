@@ -16,7 +16,13 @@ import Testing
         #expect(!lower.contains("<link"), sourceLocation: sourceLocation)
     }
 
-    func svgCount(_ html: String) -> Int { html.ranges(of: "<svg").count }
+    /// Charts on the page: each is drawn twice, wide (desktop) and narrow (phone), and the stylesheet shows one.
+    func svgCount(_ html: String) -> Int {
+        let wide = html.ranges(of: #"<div class="wide"><svg"#).count
+        #expect(html.ranges(of: #"<div class="narrow"><svg"#).count == wide)
+        #expect(html.ranges(of: "<svg").count == 2 * wide)
+        return wide
+    }
 
     @Test func sweepReportIsSelfContainedWithOneSVGPerChart() {
         let file = Fixture.sweep(vms: [3, 10, 25], threads: [1, 2, 4, 8, 16, 32], cycles: true)
@@ -25,7 +31,7 @@ import Testing
         let charts = HTMLReport.charts(ReportAnalysis(file))
         #expect(charts == [.irTimeVsThreads, .throughputVsThreads, .heatmap, .timeSeries, .rpoDistribution])
         #expect(svgCount(html) == charts.count)
-        #expect(html.ranges(of: "</svg>").count == charts.count)
+        #expect(html.ranges(of: "</svg>").count == 2 * charts.count)
         #expect(html.contains("Answers per series"))
         #expect(html.contains("25 VMs need "))
         #expect(html.contains("<h2>Assumptions and warnings</h2>"))

@@ -51,7 +51,7 @@ import Testing
         for file in degenerateFiles() {
             let html = HTMLReport.render(file)
             Self.expectFiniteCoordinates(html)
-            #expect(html.ranges(of: "<svg").count == HTMLReport.charts(ReportAnalysis(file)).count)
+            #expect(html.ranges(of: "<svg").count == 2 * HTMLReport.charts(ReportAnalysis(file)).count)
         }
     }
 

@@ -48,6 +48,8 @@ struct PlotFrame {
 
     /// Grid lines and tick labels for `x` and `y`, plus axis titles.
     func drawAxes(_ svg: inout SVG, x: Scale, y: Scale, xTitle: String, yTitle: String) {
+        // The plot area itself, unpainted: what legends must stay off (scripts/browser-check.sh looks for it).
+        svg.rect(left, top, right - left, bottom - top, fill: "none", cls: "plot")
         for (value, label) in y.ticks {
             let py = y(value)
             svg.line(left, py, right, py, cls: "grid")
@@ -73,4 +75,60 @@ func bitRateScale(_ values: [Double], frame: PlotFrame) -> (Scale, BitRateUnit) 
         Format.trimmed(Format.fixed(value / unit.size, 2))
     }
     return (scale, unit)
+}
+
+/// The two drawings of every chart. The page holds both and its stylesheet shows one: `wide` (960 units) on a
+/// desktop, `narrow` (380 units, about 1:1 on a 400 px phone, so 11-unit text stays 11 px) below 600 px, with
+/// legends in rows under the plot and shorter axis titles, so nothing needs a sideways scroll.
+struct ChartLayout {
+    let width: Double
+    let isNarrow: Bool
+
+    static let wide = ChartLayout(width: 960, isNarrow: false)
+    static let narrow = ChartLayout(width: 380, isNarrow: true)
+
+    /// Left edge of a plot (room for the y tick labels and the rotated y title).
+    var plotLeft: Double { isNarrow ? 54 : 80 }
+    /// Right edge of a plot that has nothing beside it.
+    var plotRight: Double { width - (isNarrow ? 12 : 20) }
+    /// Estimated width of `text` at the legend's 12-unit font (system sans-serif averages about 0.58 em, rounded up).
+    static func textWidth(_ text: String, fontSize: Double = 12) -> Double { Double(text.count) * fontSize * 0.62 }
+}
+
+/// A legend of colour swatches and labels, left to right, wrapped into rows of a given width.
+enum Legend {
+    static let rowHeight = 18.0
+
+    /// Each entry's offset from the legend's left edge and its row, wrapping within `width`.
+    static func positions(_ labels: [String], width: Double) -> [(x: Double, row: Int)] {
+        var x = 0.0
+        var row = 0
+        var out: [(x: Double, row: Int)] = []
+        for label in labels {
+            let entryWidth = 20 + ChartLayout.textWidth(label) + 16
+            if x > 0, x + entryWidth > width {
+                x = 0
+                row += 1
+            }
+            out.append((x, row))
+            x += entryWidth
+        }
+        return out
+    }
+
+    /// The height `draw` uses for `labels` within `width` (0 for none).
+    static func height(_ labels: [String], width: Double) -> Double {
+        Double((positions(labels, width: width).last?.row ?? -1) + 1) * rowHeight
+    }
+
+    /// Draws `entries` from (`left`, `top`) within `width`.
+    static func draw(
+        _ svg: inout SVG, _ entries: [(label: String, color: String)], left: Double, top: Double, width: Double
+    ) {
+        for (entry, place) in zip(entries, positions(entries.map(\.label), width: width)) {
+            let x = left + place.x, y = top + Double(place.row) * rowHeight
+            svg.rect(x, y + 5, 14, 4, fill: entry.color)
+            svg.text(x + 19, y + 11, entry.label, cls: "legend")
+        }
+    }
 }

@@ -4,9 +4,10 @@ import Results
 /// target marked with a vertical line.
 enum RPOChart {
     /// - Complexity: O(buckets).
-    static func render(_ run: RunResult, cycles: CycleStats) -> String {
-        var svg = SVG(width: 960, height: 360, title: "RPO distribution, run \(run.id)")
-        let frame = PlotFrame(left: 80, top: 30, right: 940, bottom: 290)
+    static func render(_ run: RunResult, cycles: CycleStats, layout: ChartLayout = .wide) -> String {
+        var svg = SVG(width: layout.width, height: layout.isNarrow ? 300 : 360, title: "RPO distribution, run \(run.id)")
+        let frame = PlotFrame(
+            left: layout.plotLeft, top: 30, right: layout.plotRight, bottom: layout.isNarrow ? 230 : 290)
         let buckets = cycles.rpoHistogram
         let counts = buckets.map { Double($0.count) }
         let y = Scale.linear(data: counts, pixels: frame.yPixels, reversed: true, integers: true) { Format.fixed($0, 0) }
@@ -15,10 +16,11 @@ enum RPOChart {
             kind: .linear, domain: 0...Double(Swift.max(buckets.count, 1)), range: frame.xPixels, ticks: [],
             reversed: false)
         frame.drawAxes(
-            &svg, x: x, y: y, xTitle: "RPO (time since the newest recovery point)",
+            &svg, x: x, y: y, xTitle: layout.isNarrow ? "RPO (age of the newest recovery point)" : "RPO (time since the newest recovery point)",
             yTitle: "cycle boundaries (count)")
         let target = cycles.targetRPOSeconds
-        let labelStride = Swift.max(1, (buckets.count + 11) / 12)
+        // Bucket labels ("5 min–7.5 min") need about 80 units each.
+        let labelStride = Swift.max(1, Int((80 / width).rounded(.up)))
         for (index, bucket) in buckets.enumerated() {
             let left = frame.left + Double(index) * width
             let within = (bucket.upperSeconds ?? .infinity) <= target
@@ -32,7 +34,11 @@ enum RPOChart {
         if let position = markerPosition(target: target, buckets: buckets) {
             let px = frame.left + position * width
             svg.line(px, frame.top - 10, px, frame.bottom, cls: "target")
-            svg.text(px + 6, frame.top - 2, "target RPO " + Format.duration(target), cls: "note")
+            // The label on the side of the line with more room.
+            let right = px < (frame.left + frame.right) / 2
+            svg.text(
+                px + (right ? 6 : -6), frame.top - 2, "target RPO " + Format.duration(target),
+                anchor: right ? .start : .end, cls: "note")
         }
         if buckets.isEmpty {
             svg.text(

@@ -58,14 +58,17 @@ struct SVG {
 
     /// A polyline (or a closed, filled polygon) through `points`; skips empty input.
     mutating func path(
-        _ points: [(Double, Double)], stroke: String?, fill: String?, cls: String? = nil, close: Bool = false
+        _ points: [(Double, Double)], stroke: String?, fill: String?, cls: String? = nil, close: Bool = false,
+        style: String? = nil
     ) {
         guard let first = points.first else { return }
         var d = "M" + Self.num(first.0) + " " + Self.num(first.1)
         for point in points.dropFirst() { d += "L" + Self.num(point.0) + " " + Self.num(point.1) }
         if close { d += "Z" }
         let clsAttr = cls.map { #" class="\#($0)""# } ?? ""
-        body.append(#"<path\#(clsAttr) d="\#(d)" stroke="\#(stroke ?? "none")" fill="\#(fill ?? "none")"/>"#)
+        let styleAttr = style.map { #" style="\#(HTML.escape($0))""# } ?? ""
+        body.append(
+            #"<path\#(clsAttr) d="\#(d)" stroke="\#(stroke ?? "none")" fill="\#(fill ?? "none")"\#(styleAttr)/>"#)
     }
 
     enum Anchor: String { case start, middle, end }

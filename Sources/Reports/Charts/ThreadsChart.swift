@@ -37,14 +37,23 @@ enum ChartMetric {
     }
 }
 
-/// Chart 1: throughput (or IR time) against upload threads per VM, one line per series (VM count).
+/// Chart 1: throughput (or IR time) against upload threads per VM, one line per series (VM count). Lines that
+/// coincide stay visible: earlier series are drawn wider and later ones dashed on top.
 enum ThreadsChart {
     /// - Complexity: O(n) in the number of runs.
-    static func render(_ analysis: ReportAnalysis, metric: ChartMetric = .throughput) -> String {
-        let legendWidth = 170.0
+    static func render(_ analysis: ReportAnalysis, metric: ChartMetric = .throughput, layout: ChartLayout = .wide)
+        -> String
+    {
         let what = metric == .throughput ? "Throughput" : "Initial-replication time"
-        var svg = SVG(width: 960, height: 420, title: "\(what) vs upload threads per VM")
-        let frame = PlotFrame(left: 80, top: 20, right: 960 - legendWidth - 20, bottom: 360)
+        let labels = legendLabels(analysis)
+        // Wide: the legend beside the plot; narrow: in rows under the axis title.
+        let legendWidth = layout.isNarrow ? 0.0 : 170.0
+        let plotBottom = layout.isNarrow ? 250.0 : 360.0
+        let legendTop = plotBottom + 52
+        let height = layout.isNarrow ? legendTop + Legend.height(labels, width: layout.width - 20) + 6 : 420
+        var svg = SVG(width: layout.width, height: height, title: "\(what) vs upload threads per VM")
+        let frame = PlotFrame(
+            left: layout.plotLeft, top: 20, right: layout.plotRight - legendWidth, bottom: plotBottom)
         let runs = analysis.series.flatMap(\.runs)
         let threads = analysis.threadValues
         let x =
@@ -52,29 +61,45 @@ enum ThreadsChart {
             ? Scale.log2(values: threads, pixels: frame.xPixels)
             : Scale.integers(values: threads, pixels: frame.xPixels)
         let (y, yTitle, toAxis) = metric.scale(runs.compactMap(metric.value), pixels: frame.yPixels, reversed: true)
-        frame.drawAxes(&svg, x: x, y: y, xTitle: "upload threads per VM (UploadThreadsPerVM)", yTitle: yTitle)
+        let xTitle = layout.isNarrow ? "upload threads per VM" : "upload threads per VM (UploadThreadsPerVM)"
+        frame.drawAxes(&svg, x: x, y: y, xTitle: xTitle, yTitle: yTitle)
+        let count = analysis.series.count
         for (index, series) in analysis.series.enumerated() {
             let color = ChartStyle.color(index)
             let valued = series.runs.compactMap { run in metric.value(run).map { (run, $0) } }
             let points = valued.map { (x(Double($0.0.threadsPerVM)), y(toAxis($0.1))) }
-            svg.path(points, stroke: color, fill: nil, cls: "series")
+            // Up to 4 series: each earlier one 1.6 units wider, so a line hidden under a later one shows as a rim.
+            let widen = count <= 4 ? Double(count - 1 - index) * 1.6 : 0
+            svg.path(
+                points, stroke: color, fill: nil, cls: "series",
+                style: "stroke-width:\(SVG.num(2.2 + widen))" + (index > 0 && count <= 4 ? ";stroke-dasharray:7 4" : ""))
             for (run, value) in valued where series.runs.count <= 40 {
                 let estimate = metric == .irTime && (run.initialReplication?.reportedIsEstimate ?? false)
                 svg.circle(
-                    x(Double(run.threadsPerVM)), y(toAxis(value)), r: 3, fill: estimate ? "#ffffff" : color,
+                    x(Double(run.threadsPerVM)), y(toAxis(value)), r: 3 + widen / 2, fill: estimate ? "#ffffff" : color,
                     stroke: color,
                     tip: "\(series.label), \(run.threadsPerVM) threads: \(estimate ? "≈ " : "")\(metric.text(value))")
             }
-            // The legend holds 16 rows; colours repeat after 10 series anyway, so more get a count.
-            let ly = 30 + Double(index) * 20
-            if index < maxLegendRows - 1 || analysis.series.count == maxLegendRows {
-                svg.rect(frame.right + 20, ly - 6, 24, 4, fill: color)
-                svg.text(frame.right + 50, ly, series.label, cls: "legend")
-            } else if index == maxLegendRows - 1 {
-                svg.text(frame.right + 20, ly, "… \(analysis.series.count - index) more series", cls: "legend")
+        }
+        let entries = labels.enumerated().map { (label: $0.element, color: ChartStyle.color($0.offset)) }
+        if layout.isNarrow {
+            Legend.draw(&svg, entries, left: 10, top: legendTop, width: layout.width - 20)
+        } else {
+            for (index, entry) in entries.enumerated() {
+                let ly = 30 + Double(index) * 20
+                if !entry.label.hasPrefix("…") { svg.rect(frame.right + 20, ly - 6, 24, 4, fill: entry.color) }
+                svg.text(frame.right + 50, ly, entry.label, cls: "legend")
             }
         }
         return svg.render()
+    }
+
+    /// One legend label per series, at most ``maxLegendRows``: colours repeat after 10 series anyway, so the
+    /// last row counts the rest.
+    static func legendLabels(_ analysis: ReportAnalysis) -> [String] {
+        let labels = analysis.series.map(\.label)
+        guard labels.count > maxLegendRows else { return labels }
+        return Array(labels.prefix(maxLegendRows - 1)) + ["… \(labels.count - maxLegendRows + 1) more series"]
     }
 
     static let maxLegendRows = 16

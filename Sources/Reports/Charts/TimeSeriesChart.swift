@@ -9,10 +9,18 @@ enum TimeSeriesChart {
     static let maxVMLines = 8
 
     /// - Complexity: O(samples × (1 + VMs drawn)).
-    static func render(_ run: RunResult) -> String {
-        var svg = SVG(width: 960, height: 380, title: "Throughput over time, run \(run.id)")
-        let frame = PlotFrame(left: 80, top: 20, right: 940, bottom: 320)
+    static func render(_ run: RunResult, layout: ChartLayout = .wide) -> String {
         let series = run.timeSeries
+        // The legend (aggregate and one entry per VM line) in rows above the plot.
+        let vmLines = (series.perVMBitsPerSecond?.count ?? 0) <= maxVMLines ? series.perVMBitsPerSecond : nil
+        let entries = vmLines.map { perVM in
+            [(label: "aggregate", color: "#3a7ca5")] + perVM.indices.map { (label: "VM \($0 + 1)", color: ChartStyle.color($0 + 1)) }
+        } ?? []
+        let legendHeight = Legend.height(entries.map(\.label), width: layout.plotRight - layout.plotLeft)
+        let plotHeight = layout.isNarrow ? 220.0 : 300.0
+        let top = 20 + (legendHeight > 0 ? legendHeight + 8 : 0)
+        var svg = SVG(width: layout.width, height: top + plotHeight + 60, title: "Throughput over time, run \(run.id)")
+        let frame = PlotFrame(left: layout.plotLeft, top: top, right: layout.plotRight, bottom: top + plotHeight)
         let interval = series.intervalSeconds.isFinite && series.intervalSeconds > 0 ? series.intervalSeconds : 1
         let (aggregate, factor) = downsample(series.aggregateBitsPerSecond)
         let step = interval * Double(factor)
@@ -42,10 +50,12 @@ enum TimeSeriesChart {
             svg.path(points, stroke: "#2f6690", fill: "rgba(58,124,165,0.35)", cls: "area", close: true)
         }
         if let perVM = series.perVMBitsPerSecond, perVM.count > maxVMLines {
-            svg.text(
-                frame.right - 4, frame.top + 12, "\(perVM.count) VMs: aggregate only (per-VM lines from \(maxVMLines + 1) VMs on are not drawn)",
-                anchor: .end, cls: "note")
-        } else if let perVM = series.perVMBitsPerSecond {
+            let note =
+                layout.isNarrow
+                ? "\(perVM.count) VMs: aggregate only"
+                : "\(perVM.count) VMs: aggregate only (per-VM lines from \(maxVMLines + 1) VMs on are not drawn)"
+            svg.text(frame.right - 4, frame.top + 12, note, anchor: .end, cls: "note")
+        } else if let perVM = vmLines {
             for (vm, values) in perVM.enumerated() {
                 let (samples, _) = downsample(values)
                 let line = samples.enumerated().map { index, value in
@@ -53,13 +63,7 @@ enum TimeSeriesChart {
                 }
                 svg.path(line, stroke: ChartStyle.color(vm + 1), fill: nil, cls: "thin")
             }
-            // Legend: the area, then one swatch per VM, left to right inside the top of the plot.
-            let entries = [("aggregate", "#3a7ca5")] + perVM.indices.map { ("VM \($0 + 1)", ChartStyle.color($0 + 1)) }
-            for (index, entry) in entries.enumerated() {
-                let ex = frame.left + 12 + Double(index) * 92
-                svg.rect(ex, frame.top + 4, 14, 4, fill: entry.1)
-                svg.text(ex + 18, frame.top + 10, entry.0, cls: "legend")
-            }
+            Legend.draw(&svg, entries, left: frame.left, top: 12, width: frame.right - frame.left)
         }
         let mean = run.throughputBitsPerSecond
         if mean.isFinite {
