@@ -171,6 +171,8 @@ targets += [
         dependencies: [
             "LiveDriver", "UploadCore", "Results", "BlobIngress", "Compression", "Pcap",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),  // the connection flood of ServeMemoryTests
         ]
     ),
 ]

@@ -98,9 +98,10 @@ public struct BlobIngressServer: Sendable {
         )
     }
 
-    /// Tunes this *process's* allocator for serving (glibc: keep up to 512 MiB of freed memory per arena instead
-    /// of trimming past 128 KiB). Call it once in a process that exists to serve (`replsim serve`), not in a
-    /// library user's process. Without it the receive buffers keep coming back as fresh zeroed pages: about
+    /// Tunes this *process's* allocator for serving (glibc: keep up to 512 MiB of freed memory instead of trimming
+    /// past 128 KiB, in one arena for all threads so that it can all be returned once no connection is open). Call it
+    /// once, before the server starts, in a process that exists to serve (`replsim serve`), not in a library user's
+    /// process. Without it the receive buffers keep coming back as fresh zeroed pages: about
     /// 50 000 page faults per GiB received and 10–15 % of the server's CPU (`perf stat -e page-faults`, 4 threads).
     /// - Returns: whether the allocator took the settings (false on C libraries other than glibc).
     @discardableResult

@@ -1,6 +1,7 @@
 import CMallocTuning
 import Hummingbird
 import HummingbirdCore
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTPTypes
 
@@ -70,15 +71,45 @@ public struct ConnectionLimits: Sendable, Equatable {
 struct ConnectionCount: AvailableConnectionsDelegate {
     let limit: Int
     var open = 0
+    let release = IdleMemoryRelease()
 
-    mutating func connectionOpened() { open += 1 }
+    mutating func connectionOpened() {
+        open += 1
+        release.activity()
+    }
 
     mutating func connectionClosed() {
         open -= 1
-        if open == 0 { replsim_release_freed_memory() }
+        if open == 0 { release.idle() }
     }
 
     func isAcceptingNewConnections() -> Bool { open < limit }
+}
+
+/// Returns the memory the allocator kept for reuse to the kernel (`malloc_trim`) once no connection is open: at
+/// once, and again ``settleDelays`` later unless a connection opened meanwhile, because a closed connection's
+/// last buffers are freed after its close is reported (by the task that served it, on another thread).
+final class IdleMemoryRelease: Sendable {
+    static let settleDelays: [Duration] = [.seconds(1), .seconds(5)]
+    /// Counts connection openings and idle moments; a delayed release runs only if nothing changed since its idle.
+    private let generation = NIOLockedValueBox<UInt64>(0)
+
+    func activity() { generation.withLockedValue { $0 &+= 1 } }
+
+    func idle() {
+        replsim_release_freed_memory()
+        let idleAt = generation.withLockedValue {
+            $0 &+= 1
+            return $0
+        }
+        Task.detached { [generation] in
+            for delay in Self.settleDelays {
+                try? await Task.sleep(for: delay)
+                guard generation.withLockedValue({ $0 == idleAt }) else { return }
+                replsim_release_freed_memory()
+            }
+        }
+    }
 }
 
 /// Sent from ``RequestHeadSignal`` down the pipeline to ``RequestHeadDeadline``.

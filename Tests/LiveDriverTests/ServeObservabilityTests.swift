@@ -10,23 +10,13 @@ struct ServeObservabilityTests {
     @Test func metricsMoveDuringALiveRun() async throws {
         let dir = try TempDirectory("serve-observability")
         defer { dir.cleanUp() }
-        let serve = Process()
-        serve.executableURL = URL(fileURLWithPath: try replsimBinary())
-        serve.arguments = ["serve", "--port", "0", "--data", dir.file("blobs"), "--log-level", "info"]
-        FileManager.default.createFile(atPath: dir.file("serve.out"), contents: nil)
-        FileManager.default.createFile(atPath: dir.file("serve.err"), contents: nil)
-        serve.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: dir.file("serve.out")))
-        serve.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: dir.file("serve.err")))
-        let serveExit = exitSignal(of: serve)
-        try serve.run()
-        defer { if serve.isRunning { kill(serve.processIdentifier, SIGKILL) } }
+        let (serve, ready) = try await startServe(
+            ["--data", dir.file("blobs"), "--log-level", "info"], output: dir.file("serve.out"),
+            errors: dir.file("serve.err"))
+        let serveExit = serve.exit
+        defer { serve.kill() }
         let http = HTTPClient.shared
 
-        let ready = try await poll("serve to print its endpoint") {
-            let text = (try? String(contentsOfFile: dir.file("serve.out"), encoding: .utf8)) ?? ""
-            return text.split(separator: "\n").first { $0.hasPrefix("replsim serve: listening on ") }
-                .map { String($0.dropFirst(28).prefix { $0 != " " }) }
-        }
         let base = try #require(URL(string: ready)).deletingLastPathComponent().absoluteString.dropLast()
         let health = try await fetch(http, "\(base)/healthz")
         #expect(health.status == 200 && health.body == "ok\n")
@@ -66,7 +56,7 @@ struct ServeObservabilityTests {
 
         // Every log line is written before its response goes out (standard error is unbuffered), so a hard stop
         // loses none.
-        kill(serve.processIdentifier, SIGKILL)
+        serve.kill()
         _ = await serveExit.value
         let log = try String(contentsOfFile: dir.file("serve.err"), encoding: .utf8)
         let requestLines = log.split(separator: "\n").filter { $0.contains(" info ") && $0.contains("operation=") }
@@ -92,28 +82,5 @@ struct ServeObservabilityTests {
         let response = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 24)
         return (Int(response.status.code), String(buffer: body))
-    }
-
-    /// The process's exit status once it has ended (set before `run()`; no busy wait).
-    func exitSignal(of process: Process) -> Task<Int32, Never> {
-        let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
-        process.terminationHandler = {
-            continuation.yield($0.terminationStatus)
-            continuation.finish()
-        }
-        return Task {
-            var iterator = stream.makeAsyncIterator()
-            return await iterator.next() ?? -1
-        }
-    }
-
-    /// Polls `condition` every 20 ms until it yields a value, for at most 120 s.
-    func poll<T>(_ what: String, _ condition: () async throws -> T?) async throws -> T {
-        let deadline = ContinuousClock.now + .seconds(120)
-        while ContinuousClock.now < deadline {
-            if let value = try await condition() { return value }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw TestFailure("gave up waiting for \(what) after 120 s")
     }
 }

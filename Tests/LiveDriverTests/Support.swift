@@ -4,6 +4,10 @@ import Foundation
 import LiveDriver
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A fresh directory under the system temp dir, removed by `cleanUp()`.
 struct TempDirectory {
     let path: String
@@ -192,4 +196,65 @@ func killWhenJournalHolds(
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
     return wasRunning && process.terminationReason == .uncaughtSignal
+}
+
+/// The process's exit status once it has ended (set before `run()`; no busy wait).
+func exitSignal(of process: Process) -> Task<Int32, Never> {
+    let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
+    process.terminationHandler = {
+        continuation.yield($0.terminationStatus)
+        continuation.finish()
+    }
+    return Task {
+        var iterator = stream.makeAsyncIterator()
+        return await iterator.next() ?? -1
+    }
+}
+
+/// Polls `condition` every 20 ms until it yields a value, for at most `limit`.
+func poll<T>(
+    _ what: String, within limit: Duration = .seconds(120), _ condition: () async throws -> T?
+) async throws -> T {
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
+        if let value = try await condition() { return value }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    throw TestFailure("gave up waiting for \(what) after \(limit)")
+}
+
+/// A real `replsim serve` process.
+struct ServeProcess {
+    let process: Process
+    /// Its exit status once it has ended.
+    let exit: Task<Int32, Never>
+
+    var pid: pid_t { process.processIdentifier }
+
+    func kill() { if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) } }
+}
+
+/// Starts `replsim serve --port 0` with `arguments`, its standard output and error going to the files `output` and
+/// `errors`, and returns it with the endpoint it prints once listening (the container URL of a live target).
+func startServe(_ arguments: [String], output: String, errors: String) async throws -> (ServeProcess, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try replsimBinary())
+    process.arguments = ["serve", "--port", "0"] + arguments
+    _ = FileManager.default.createFile(atPath: output, contents: nil)
+    _ = FileManager.default.createFile(atPath: errors, contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
+    let serve = ServeProcess(process: process, exit: exitSignal(of: process))
+    try process.run()
+    do {
+        let endpoint = try await poll("serve to print its endpoint") {
+            let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").first { $0.hasPrefix("replsim serve: listening on ") }
+                .map { String($0.dropFirst(28).prefix { $0 != " " }) }
+        }
+        return (serve, endpoint)
+    } catch {
+        serve.kill()
+        throw error
+    }
 }
