@@ -39,9 +39,9 @@ targets += [
 
 // MARK: - Scenario: YAML scenarios, validation with file/line/key errors, sweep expansion
 targets += [
+    // No swift-crypto: the loader is fuzzed (Fuzz/ScenarioFuzz), and its fuzz build should not compile BoringSSL.
     .target(name: "Scenario", dependencies: [
         .product(name: "Yams", package: "Yams"),
-        .product(name: "Crypto", package: "swift-crypto"),  // SHA-256 fingerprints of sweeps (sharded runs)
         .product(name: "CSV", package: "CSV.swift"),  // VM inventory CSV (RFC 4180 quoting) for `replsim plan`
     ]),
     .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
@@ -101,13 +101,6 @@ targets += [
     .target(name: "BlobProtocol", dependencies: [.product(name: "HTTPTypes", package: "swift-http-types")]),
 ]
 
-// libFuzzer over BlobProtocol; only in the manifest when REPLSIM_FUZZ is set (it links only with -sanitize=fuzzer):
-// REPLSIM_FUZZ=1 swift build -Xswiftc -sanitize=fuzzer --product BlobProtocolFuzz (scripts/fuzz.sh runs it).
-if Context.environment["REPLSIM_FUZZ"] != nil {
-    targets += [
-        .executableTarget(name: "BlobProtocolFuzz", dependencies: ["BlobProtocol"], path: "Fuzz/BlobProtocolFuzz"),
-    ]
-}
 
 // MARK: - BlobIngress: Azure Blob REST subset server (Hummingbird 2), durable on disk, throttling and faults;
 // swift-log per request, Prometheus metrics through swift-metrics and swift-prometheus (docs/live.md)
@@ -186,7 +179,7 @@ targets += [
             .product(name: "Logging", package: "swift-log"),
             "Scenario", "SimDriver", "Results", "Reports", "Pcap", "Compression",
             "BlobIngress", "Fidelity", "LiveDriver",
-            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Crypto", package: "swift-crypto"),  // SHA-256 fingerprints of sweeps (sharded runs)
         ]
     ),
 ]
@@ -195,6 +188,20 @@ targets += [
 targets += [
     .testTarget(name: "CLITests", dependencies: ["replsim"]),
 ]
+
+// MARK: - Fuzz: libFuzzer targets over the request parser and signature checks (BlobProtocol), the scenario loader
+// (Scenario) and the capture reader (Pcap), with the driver they share (Fuzz/FuzzDriver). Only in the manifest when
+// REPLSIM_FUZZ is set (they link only with -sanitize=fuzzer); scripts/fuzz.sh builds and runs them:
+// REPLSIM_FUZZ=1 swift build -Xswiftc -sanitize=fuzzer --product ScenarioFuzz --scratch-path .build-fuzz
+if Context.environment["REPLSIM_FUZZ"] != nil {
+    targets += [
+        .target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"),
+        .executableTarget(
+            name: "BlobProtocolFuzz", dependencies: ["FuzzDriver", "BlobProtocol"], path: "Fuzz/BlobProtocolFuzz"),
+        .executableTarget(name: "ScenarioFuzz", dependencies: ["FuzzDriver", "Scenario"], path: "Fuzz/ScenarioFuzz"),
+        .executableTarget(name: "PcapFuzz", dependencies: ["FuzzDriver", "Pcap"], path: "Fuzz/PcapFuzz"),
+    ]
+}
 
 let package = Package(
     name: "replsim",

@@ -17,8 +17,9 @@ bash scripts/browser-check.sh "$(swift build --show-bin-path)/replsim"
 # Sharded sweeps on a real one-node Slurm cluster (installs slurm-wlm and munge; skips with the reason when it
 # cannot run one, e.g. without root): the merged report must equal the single-machine run byte for byte.
 bash tests/slurm/e2e.sh "$(swift build --show-bin-path)/replsim"
-# libFuzzer over the Blob protocol's parsers and signature checks (BlobProtocol): 45 s from the committed corpus.
-bash scripts/fuzz.sh 45
+# libFuzzer over the parsers of untrusted input (Blob requests and signatures, scenarios, captures): 30 s each
+# from the committed corpora (Fuzz/corpus).
+bash scripts/fuzz.sh 30
 # replsim itself must not get slower by allocating more: the fast benchmark set against the committed malloc-count
 # thresholds (Benchmarks/Thresholds/; release build of the nested Benchmarks/ package, a few minutes cold).
 bash scripts/bench-check.sh

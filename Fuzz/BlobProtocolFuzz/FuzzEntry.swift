@@ -1,5 +1,6 @@
 import BlobProtocol
 import Foundation
+import FuzzDriver
 
 // libFuzzer entry point over the Blob protocol's parsers and checks (built by scripts/fuzz.sh).
 //
@@ -9,8 +10,9 @@ import Foundation
 // itself, a range is ordered, header-name comparison is antisymmetric, a refused SAS never passes a second check.
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafeRawPointer, _ size: Int) -> CInt {
-    let bytes = UnsafeRawBufferPointer(start: data, count: size)
+public func testOneInput(_ data: UnsafeRawPointer?, _ size: Int) -> CInt { fuzzOneInput(fuzzInput(data, size)) }
+
+func fuzzOneInput(_ bytes: UnsafeRawBufferPointer) -> CInt {
     let fields = bytes.split(separator: 10, omittingEmptySubsequences: false).map {
         String(decoding: $0, as: UTF8.self)
     }

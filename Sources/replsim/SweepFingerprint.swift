@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Scenario
 
 extension SweepPoint {
     /// Identifies a list of runs by what they simulate: the SHA-256 (hex) of every point's id and fully resolved
@@ -7,7 +8,7 @@ extension SweepPoint {
     /// runs give the same fingerprint whatever the file was called or how its YAML was spelled; a changed value, seed,
     /// axis or order gives another. `replsim merge` uses it to refuse shards of different jobs.
     /// - Complexity: O(total size of the documents).
-    public static func fingerprint(of points: [SweepPoint]) -> String {
+    static func fingerprint(of points: [SweepPoint]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var hash = SHA256()
