@@ -66,27 +66,36 @@ public struct ConnectionLimits: Sendable, Equatable {
 }
 
 /// Counts open connections for Hummingbird's accept loop (no accepting past ``limit``) and gives the freed memory
-/// back to the kernel when the last connection closes, so what a burst of connections took does not stay with
-/// the process (``BlobIngressServer/retainFreedMemoryForServing()`` keeps it while connections are open).
+/// back to the kernel when the last connection closes, or when a burst is mostly gone (at most a quarter of at least
+/// 64 connections left open: one idle keep-alive connection must not keep a flood's memory), so what a burst of
+/// connections took does not stay with the process (``BlobIngressServer/retainFreedMemoryForServing()`` keeps it
+/// while connections are open).
 struct ConnectionCount: AvailableConnectionsDelegate {
+    static let burst = 64
     let limit: Int
     var open = 0
+    /// Most connections open at once since memory was last given back.
+    var peak = 0
     let release = IdleMemoryRelease()
 
     mutating func connectionOpened() {
         open += 1
+        peak = Swift.max(peak, open)
         release.activity()
     }
 
     mutating func connectionClosed() {
         open -= 1
-        if open == 0 { release.idle() }
+        if open == 0 || (peak >= Self.burst && open <= peak / 4) {
+            peak = open
+            release.idle()
+        }
     }
 
     func isAcceptingNewConnections() -> Bool { open < limit }
 }
 
-/// Returns the memory the allocator kept for reuse to the kernel (`malloc_trim`) once no connection is open: at
+/// Returns the memory the allocator kept for reuse to the kernel (`malloc_trim`) when connections have gone: at
 /// once, and again ``settleDelays`` later unless a connection opened meanwhile, because a closed connection's
 /// last buffers are freed after its close is reported (by the task that served it, on another thread).
 final class IdleMemoryRelease: Sendable {
