@@ -55,6 +55,12 @@ targets += [
     .testTarget(name: "SimDriverTests", dependencies: ["SimDriver", "Scenario", "Results"]),
 ]
 
+// MARK: - Planner: `replsim plan`, bandwidth searches over the simulator (docs/planning.md)
+targets += [
+    .target(name: "Planner", dependencies: ["Scenario", "SimDriver", "Results"]),
+    .testTarget(name: "PlannerTests", dependencies: ["Planner", "Scenario", "Results"]),
+]
+
 // MARK: - Reports: JSON / CSV / Markdown / self-contained HTML with SVG charts
 targets += [
     .target(name: "Reports", dependencies: ["Results"]),
@@ -178,7 +184,7 @@ targets += [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             "Scenario", "SimDriver", "Results", "Reports", "Pcap", "Compression",
-            "BlobIngress", "Fidelity", "LiveDriver",
+            "BlobIngress", "Fidelity", "LiveDriver", "Planner",
             .product(name: "Crypto", package: "swift-crypto"),  // SHA-256 fingerprints of sweeps (sharded runs)
         ]
     ),

@@ -8,7 +8,7 @@ struct ReplSim: ParsableCommand {
         abstract: "Simulate and measure disaster-recovery replication to cloud storage.",
         version: "0.1.0",
         subcommands: [
-            Run.self, Sweep.self, Merge.self, Report.self, Check.self, Compare.self, Validate.self, CalibrateCommand.self,
+            Run.self, Sweep.self, PlanCommand.self, Merge.self, Report.self, Check.self, Compare.self, Validate.self, CalibrateCommand.self,
             Serve.self,
             ValidateNS3.self,
             Live.self,

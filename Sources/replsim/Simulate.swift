@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Planner
 import Reports
 import Results
 import Scenario

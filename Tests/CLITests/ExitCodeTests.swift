@@ -31,6 +31,9 @@ import Testing
         ["run", ci, "--seed", "-1"], ["run", ci, "--quiet", "--out", "/proc/replsim-no"],
         ["run", ci, "--pcap-window", "9m...1m"], ["sweep", path("bad.yaml")],
         ["sweep", ci, "--threads", "0", "--quiet"], ["sweep", ci, "--vms", "x"],
+        // plan
+        ["plan", path("bad.yaml")], ["plan", ci, "--seeds", "0"], ["plan", ci, "--inventory", path("bad.json")],
+        ["plan", ci, "--inventory", path("none.csv")], ["plan", ci, "--tolerance", "x"],
         ["run", path("absurd.yaml"), "--quiet", "--out", path("absurd-out")],
         // report / check / validate
         ["report", path("none")], ["report", path("bad.json")], ["check", path("none"), "--baseline", "x"],

@@ -3,9 +3,10 @@ import Foundation
 /// Runs `body` for every element on up to `jobs` threads and returns the results in input order,
 /// so a sweep's output does not depend on which worker finished first.
 ///
-/// Each job is independent (a simulated run owns its whole world), so plain threads are enough.
+/// Each job is independent (a simulated run owns its whole world), so plain threads are enough. Used by sweeps and
+/// by the planner's per-seed searches.
 /// - Complexity: O(n) scheduling overhead; the work itself is `body`'s.
-func parallelMap<Element: Sendable, Result: Sendable>(
+public func parallelMap<Element: Sendable, Result: Sendable>(
     _ elements: [Element],
     jobs: Int,
     _ body: @escaping @Sendable (Element) throws -> Result
