@@ -17,19 +17,19 @@ let hotLoopSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unche
 // HeapModule_steady_100k) and docs/sources.md §B.5 (1.4x), and NetModel reuses it for finish points.
 targets += [
     .target(name: "SimKernel", swiftSettings: hotLoopSettings),
-    .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
+    .testTarget(name: "SimKernelTests", dependencies: ["SimKernel", "TestHarness"]),
 ]
 
 // MARK: - NetModel: flow-level network and storage model (max-min sharing, TCP caps, circuit, storage)
 targets += [
     .target(name: "NetModel", dependencies: ["SimKernel"]),
-    .testTarget(name: "NetModelTests", dependencies: ["NetModel", "SimKernel"]),
+    .testTarget(name: "NetModelTests", dependencies: ["NetModel", "SimKernel", "TestHarness"]),
 ]
 
 // MARK: - UploadCore: the sans-I/O chunk-upload state machine (stdlib + DequeModule only)
 targets += [
     .target(name: "UploadCore", dependencies: [.product(name: "DequeModule", package: "swift-collections")]),
-    .testTarget(name: "UploadCoreTests", dependencies: ["UploadCore"]),
+    .testTarget(name: "UploadCoreTests", dependencies: ["UploadCore", "TestHarness"]),
 ]
 
 // MARK: - Results: the result.json model shared by simulated and live runs (stdlib Codable only)
@@ -44,7 +44,7 @@ targets += [
         .product(name: "Yams", package: "Yams"),
         .product(name: "CSV", package: "CSV.swift"),  // VM inventory CSV (RFC 4180 quoting) for `replsim plan`
     ]),
-    .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
+    .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "TestHarness"]),
 ]
 
 // MARK: - SimDriver: drives UploadCore over NetModel inside SimKernel
@@ -52,19 +52,19 @@ targets += [
     .target(
         name: "SimDriver", dependencies: ["SimKernel", "NetModel", "UploadCore", "Scenario", "Results"],
         swiftSettings: hotLoopSettings),
-    .testTarget(name: "SimDriverTests", dependencies: ["SimDriver", "Scenario", "Results"]),
+    .testTarget(name: "SimDriverTests", dependencies: ["SimDriver", "Scenario", "Results", "TestHarness"]),
 ]
 
 // MARK: - Planner: `replsim plan`, bandwidth searches over the simulator (docs/planning.md)
 targets += [
     .target(name: "Planner", dependencies: ["Scenario", "SimDriver", "Results"]),
-    .testTarget(name: "PlannerTests", dependencies: ["Planner", "Scenario", "Results"]),
+    .testTarget(name: "PlannerTests", dependencies: ["Planner", "Scenario", "Results", "TestHarness"]),
 ]
 
 // MARK: - Reports: JSON / CSV / Markdown / self-contained HTML with SVG charts
 targets += [
     .target(name: "Reports", dependencies: ["Results"]),
-    .testTarget(name: "ReportsTests", dependencies: ["Reports", "Results"]),
+    .testTarget(name: "ReportsTests", dependencies: ["Reports", "Results", "TestHarness"]),
 ]
 
 // MARK: - CCRC64: hardware CRC-64/NVME (PCLMULQDQ folding, runtime CPUID check); C, no dependencies
@@ -87,7 +87,7 @@ targets += [
 targets += [
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "Compression", dependencies: ["CZlib", "CCRC64"]),
-    .testTarget(name: "CompressionTests", dependencies: ["Compression"]),
+    .testTarget(name: "CompressionTests", dependencies: ["Compression", "TestHarness"]),
 ]
 
 // MARK: - Pcap: libpcap (system library): export, capture, calibrate
@@ -98,7 +98,7 @@ targets += [
         .product(name: "HeapModule", package: "swift-collections"),
         .product(name: "DequeModule", package: "swift-collections"),
     ]),
-    .testTarget(name: "PcapTests", dependencies: ["Pcap"]),
+    .testTarget(name: "PcapTests", dependencies: ["Pcap", "TestHarness"]),
 ]
 
 // MARK: - BlobProtocol: the Blob protocol without a server (Shared Key and SAS strings and checks, request dates,
@@ -131,7 +131,7 @@ targets += [
     .testTarget(
         name: "BlobIngressTests",
         dependencies: [
-            "BlobIngress", "BlobProtocol", "Compression",
+            "BlobIngress", "BlobProtocol", "Compression", "TestHarness",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -143,13 +143,13 @@ targets += [
 // MARK: - FidelityTests: replsim vs packet-level ns-3; the comparison library lives in validation/
 targets += [
     .target(name: "Fidelity", dependencies: ["Scenario", "SimDriver", "Results"], path: "validation/Fidelity"),
-    .testTarget(name: "FidelityTests", dependencies: ["Fidelity", "NetModel", "Scenario"]),
+    .testTarget(name: "FidelityTests", dependencies: ["Fidelity", "NetModel", "Scenario", "TestHarness"]),
 ]
 
 // MARK: - PcapExportTests: `replsim run --pcap` end to end (tshark agreement with result.json), PacketTrace events
 // The tshark tests run the built `replsim` executable next to the test bundle (`swift build --build-tests` builds it).
 targets += [
-    .testTarget(name: "PcapExportTests", dependencies: ["SimDriver", "Scenario", "Results", "Pcap"]),
+    .testTarget(name: "PcapExportTests", dependencies: ["SimDriver", "Scenario", "Results", "Pcap", "TestHarness"]),
 ]
 
 // MARK: - LiveDriver: drives UploadCore against a real Blob endpoint (AsyncHTTPClient, one connection per thread)
@@ -168,7 +168,7 @@ targets += [
     .testTarget(
         name: "LiveDriverTests",
         dependencies: [
-            "LiveDriver", "UploadCore", "Results", "BlobIngress", "Compression", "Pcap",
+            "LiveDriver", "UploadCore", "Results", "BlobIngress", "Compression", "Pcap", "TestHarness",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),  // the connection flood of ServeMemoryTests
@@ -190,9 +190,23 @@ targets += [
     ),
 ]
 
+// MARK: - TestHarness: what the test targets share, so that no test holds a thread of the cooperative pool that
+// swift-testing runs every test on (two threads on a 2-core machine): programs (replsim, tshark, python, git) are
+// started and awaited through swift-subprocess, and CPU-bound suites (`.cpuBound`) run on a pool of their own.
+targets += [
+    .target(
+        name: "TestHarness",
+        dependencies: [
+            .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "SystemPackage", package: "swift-system"),
+        ],
+        path: "Tests/TestHarness"
+    ),
+]
+
 // MARK: - CLITests: the real `replsim` binary run as a process
 targets += [
-    .testTarget(name: "CLITests", dependencies: ["replsim"]),
+    .testTarget(name: "CLITests", dependencies: ["replsim", "TestHarness"]),
 ]
 
 // MARK: - Fuzz: libFuzzer targets over the request parser and signature checks (BlobProtocol), the scenario loader
@@ -239,6 +253,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // TestHarness
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

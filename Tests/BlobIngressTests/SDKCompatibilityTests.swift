@@ -1,4 +1,5 @@
 import Foundation
+import TestHarness
 import Testing
 
 @testable import BlobIngress
@@ -28,21 +29,12 @@ import Testing
         }
     }
 
-    /// Runs `python3 args…`, returning its exit status and combined output.
+    /// Runs `python3 args…` (off the cooperative pool), returning its exit status and its output (stdout, stderr).
     func runPython(_ args: [String]) async throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + args
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_PROXY"] = "127.0.0.1,localhost"  // loopback only, whatever proxy the machine sets
-        environment["no_proxy"] = "127.0.0.1,localhost"
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = await Task.detached { pipe.fileHandleForReading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        // Loopback only, whatever proxy the machine sets.
+        let run = try await runProgram(
+            "/usr/bin/env", ["python3"] + args,
+            environment: ["NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"])
+        return (run.status, run.stdout + run.stderr)
     }
 }

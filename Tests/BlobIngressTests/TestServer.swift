@@ -36,7 +36,7 @@ func withServer<T: Sendable>(
         }
         var iterator = ready.makeAsyncIterator()
         guard let endpoint = await iterator.next() else { throw TestFailure("server stopped before it was ready") }
-        let client = TestClient(endpoint: endpoint)
+        let client = TestClient(endpoint: endpoint, serverIdleTimeout: limits.idleTimeout)
         let result: Result<T, Error>
         do {
             result = .success(try await body(client))
@@ -92,10 +92,14 @@ struct TestClient: Sendable {
     let http: HTTPClient
     var key: [UInt8] { [UInt8](Data(base64Encoded: endpoint.accountKeyBase64) ?? Data()) }
 
-    init(endpoint: BlobIngressEndpoint) {
+    /// A server that closes idle connections sooner than the client's pool lets them go (60 s) races the pool: a
+    /// request sent on a pooled connection just as the server closes it fails with a reset. Against such a server
+    /// every request takes a new connection.
+    init(endpoint: BlobIngressEndpoint, serverIdleTimeout: Duration = ConnectionLimits.defaultIdleTimeout) {
         self.endpoint = endpoint
         var configuration = HTTPClient.Configuration()
         configuration.httpVersion = .http1Only
+        if serverIdleTimeout <= .seconds(60) { configuration.maximumUsesPerConnection = 1 }
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

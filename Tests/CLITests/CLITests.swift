@@ -1,21 +1,22 @@
 import Foundation
+import TestHarness
 import Testing
 
 /// End-to-end tests of the `replsim` command: the real binary built next to this test bundle, run as a process.
 @Suite struct CLITests {
-    @Test func validateAcceptsEveryShippedScenario() throws {
+    @Test func validateAcceptsEveryShippedScenario() async throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Paths.root.appendingPathComponent("scenarios").path)
             .filter { $0.hasSuffix(".yaml") }.sorted().map { "scenarios/\($0)" }
         #expect(files.count >= 6)
-        let run = try replsim(["validate"] + files)
+        let run = try await replsim(["validate"] + files)
         #expect(run.status == 0, "\(run.stderr)")
     }
 
-    @Test func validateNamesFileLineAndKeyAndExitsTwo() throws {
+    @Test func validateNamesFileLineAndKeyAndExitsTwo() async throws {
         let dir = try Paths.temporaryDirectory()
         let file = dir.appendingPathComponent("bad.yaml")
         try "name: bad\nreplication:\n  uploadThreadsPerVM: 33\n".write(to: file, atomically: true, encoding: .utf8)
-        let run = try replsim(["validate", file.path])
+        let run = try await replsim(["validate", file.path])
         #expect(run.status == 2)
         #expect(run.stderr.contains("bad.yaml:3:"), "\(run.stderr)")
         #expect(run.stderr.contains("replication.uploadThreadsPerVM"), "\(run.stderr)")
@@ -23,33 +24,33 @@ import Testing
 
     /// Usage errors are bad input too: exit 2 with the usage, for every kind argument-parser reports.
     @Test(arguments: [["sweep", "--bogus"], ["sweep"], ["live", "--threads", "abc"], ["check", "--tolerance"]])
-    func usageErrorsExitTwoWithTheUsage(arguments: [String]) throws {
-        let run = try replsim(arguments)
+    func usageErrorsExitTwoWithTheUsage(arguments: [String]) async throws {
+        let run = try await replsim(arguments)
         #expect(run.status == 2, "\(arguments): \(run.stderr)")
         #expect(run.stderr.contains("Usage: replsim \(arguments[0])"), "\(run.stderr)")
     }
 
     /// Every subcommand the README's command table names is listed by `replsim --help`.
-    @Test func helpListsEveryCommandOfTheReadme() throws {
+    @Test func helpListsEveryCommandOfTheReadme() async throws {
         let readme = try String(contentsOf: Paths.root.appendingPathComponent("README.md"), encoding: .utf8)
         let named = Set(readme.matches(of: /\| `replsim ([a-z0-9-]+)/).map { String($0.output.1) })
         #expect(named.contains("bench-peer"), "\(named)")
-        let help = try replsim(["--help"])
+        let help = try await replsim(["--help"])
         #expect(help.status == 0)
         for command in named { #expect(help.stdout.contains("  \(command) "), "\(command) missing from --help") }
     }
 
-    @Test func helpStillExitsZero() throws {
-        let run = try replsim(["sweep", "--help"])
+    @Test func helpStillExitsZero() async throws {
+        let run = try await replsim(["sweep", "--help"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("USAGE: replsim sweep"), "\(run.stdout)")
     }
 
-    @Test func runIsDeterministicAndWritesEveryReport() throws {
+    @Test func runIsDeterministicAndWritesEveryReport() async throws {
         let dir = try Paths.temporaryDirectory()
         let scenario = try Paths.tinyScenario(in: dir)
-        let first = try replsim(["run", scenario.path, "--out", dir.appendingPathComponent("a").path, "--quiet"])
-        let second = try replsim(["run", scenario.path, "--out", dir.appendingPathComponent("b").path, "--quiet"])
+        let first = try await replsim(["run", scenario.path, "--out", dir.appendingPathComponent("a").path, "--quiet"])
+        let second = try await replsim(["run", scenario.path, "--out", dir.appendingPathComponent("b").path, "--quiet"])
         #expect(first.status == 0 && second.status == 0, "\(first.stderr)\(second.stderr)")
         for name in ["result.json", "results.csv", "report.md", "report.html"] {
             let a = try Data(contentsOf: dir.appendingPathComponent("a/\(name)"))
@@ -58,22 +59,22 @@ import Testing
         }
     }
 
-    @Test func sweepOverridesTheAxesFromTheCommandLine() throws {
+    @Test func sweepOverridesTheAxesFromTheCommandLine() async throws {
         let dir = try Paths.temporaryDirectory()
         let scenario = try Paths.tinyScenario(in: dir)
         let out = dir.appendingPathComponent("sweep")
-        let run = try replsim(["sweep", scenario.path, "--threads", "1,4", "--vms", "1...2", "--out", out.path, "--quiet"])
+        let run = try await replsim(["sweep", scenario.path, "--threads", "1,4", "--vms", "1...2", "--out", out.path, "--quiet"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try runIDs(in: out) == [
             "threadsPerVM=1,vms=1", "threadsPerVM=1,vms=2", "threadsPerVM=4,vms=1", "threadsPerVM=4,vms=2",
         ])
-        let bad = try replsim(["sweep", scenario.path, "--threads", "0...40", "--quiet", "--out", out.path])
+        let bad = try await replsim(["sweep", scenario.path, "--threads", "0...40", "--quiet", "--out", out.path])
         #expect(bad.status == 2, "threads 0 must be rejected as bad input: \(bad.stderr)")
     }
 
     /// Every option that takes several values or an interval reads the one range grammar (values, `A...B`,
     /// comma lists); `..` and `-` are refused with exit 2, naming the option and the text.
-    @Test func rangeOptionsShareOneGrammar() throws {
+    @Test func rangeOptionsShareOneGrammar() async throws {
         let dir = try Paths.temporaryDirectory()
         let scenario = try Paths.tinyScenario(in: dir)
         let pcap = dir.appendingPathComponent("x.pcap").path
@@ -88,7 +89,7 @@ import Testing
             (["run", scenario.path, "--pcap", pcap, "--pcap-window", "1s-2s"], "--pcap-window '1s-2s': '1s-2s' uses '-'"),
         ]
         for (arguments, message) in refused {
-            let run = try replsim(arguments + ["--quiet", "--out", dir.appendingPathComponent("never").path])
+            let run = try await replsim(arguments + ["--quiet", "--out", dir.appendingPathComponent("never").path])
             #expect(run.status == 2, "\(arguments): exit \(run.status), \(run.stderr)")
             #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
             #expect(run.stderr.contains("write a range as A...B"), "\(arguments): \(run.stderr)")
@@ -96,28 +97,28 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("never").path))
 
         let out = dir.appendingPathComponent("sweep")
-        let sweep = try replsim(["sweep", scenario.path, "--threads", "1...2,4", "--vms", "1", "--out", out.path, "--quiet"])
+        let sweep = try await replsim(["sweep", scenario.path, "--threads", "1...2,4", "--vms", "1", "--out", out.path, "--quiet"])
         #expect(sweep.status == 0, "\(sweep.stderr)")
         #expect(try runIDs(in: out) == ["threadsPerVM=1,vms=1", "threadsPerVM=2,vms=1", "threadsPerVM=4,vms=1"])
-        let export = try replsim([
+        let export = try await replsim([
             "run", scenario.path, "--pcap", pcap, "--pcap-vms", "0...0,0", "--pcap-window", "0s...1s",
             "--quiet", "--out", dir.appendingPathComponent("pcap").path,
         ])
         #expect(export.status == 0, "\(export.stderr)")
         #expect(export.stdout.contains("wrote \(pcap)"), "\(export.stdout)")
-        let help = try replsim(["sweep", "--help"])
+        let help = try await replsim(["sweep", "--help"])
         #expect(help.stdout.contains("A...B"), "\(help.stdout)")
     }
 
     /// `check`: 0 within tolerance, 1 on a regression (with a table and JUnit failures), 2 on a missing baseline.
-    @Test func checkExitCodesAndJUnit() throws {
+    @Test func checkExitCodesAndJUnit() async throws {
         let dir = try Paths.temporaryDirectory()
         let scenario = try Paths.tinyScenario(in: dir)
         let baseline = dir.appendingPathComponent("baseline")
-        let update = try replsim(["check", scenario.path, "--baseline", baseline.path, "--update", "--quiet"])
+        let update = try await replsim(["check", scenario.path, "--baseline", baseline.path, "--update", "--quiet"])
         #expect(update.status == 0, "\(update.stderr)")
         let junit = dir.appendingPathComponent("junit.xml")
-        let same = try replsim(["check", scenario.path, "--baseline", baseline.path, "--junit", junit.path, "--quiet"])
+        let same = try await replsim(["check", scenario.path, "--baseline", baseline.path, "--junit", junit.path, "--quiet"])
         #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
 
         // Make the baseline's initial replication 20 % faster than what the simulator predicts: a regression at 5 %.
@@ -132,13 +133,13 @@ import Testing
         let end = try #require(text[range.upperBound...].firstIndex(where: { $0 == "," || $0 == "\n" }))
         text.replaceSubrange(range.upperBound..<end, with: String(seconds * 0.8))
         try text.write(to: resultURL, atomically: true, encoding: .utf8)
-        let worse = try replsim(["check", scenario.path, "--baseline", baseline.path, "--junit", junit.path, "--quiet"])
+        let worse = try await replsim(["check", scenario.path, "--baseline", baseline.path, "--junit", junit.path, "--quiet"])
         #expect(worse.status == 1, "\(worse.stdout)\(worse.stderr)")
         #expect(worse.stdout.contains("initialReplicationSeconds"), "\(worse.stdout)")
         let xml = try String(contentsOf: junit, encoding: .utf8)
         #expect(xml.contains("<failure"), "\(xml)")
 
-        let missing = try replsim(["check", scenario.path, "--baseline", dir.appendingPathComponent("none").path, "--quiet"])
+        let missing = try await replsim(["check", scenario.path, "--baseline", dir.appendingPathComponent("none").path, "--quiet"])
         #expect(missing.status == 2, "\(missing.stderr)")
     }
 }
@@ -162,19 +163,19 @@ import Testing
         """
     }
 
-    @Test func fasterCircuitImprovesAndLossRegresses() throws {
+    @Test func fasterCircuitImprovesAndLossRegresses() async throws {
         let dir = try Paths.temporaryDirectory()
         let file = dir.appendingPathComponent("gate.yaml")
         let baseline = dir.appendingPathComponent("baseline")
         try Self.scenario("bandwidth: 1Gbps, rtt: 5ms").write(to: file, atomically: true, encoding: .utf8)
-        let update = try replsim(["check", file.path, "--baseline", baseline.path, "--update", "--quiet"])
+        let update = try await replsim(["check", file.path, "--baseline", baseline.path, "--update", "--quiet"])
         #expect(update.status == 0, "\(update.stderr)")
         #expect(FileManager.default.fileExists(atPath: baseline.appendingPathComponent("gate/thresholds.json").path))
-        let same = try replsim(["check", file.path, "--baseline", baseline.path, "--quiet"])
+        let same = try await replsim(["check", file.path, "--baseline", baseline.path, "--quiet"])
         #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
 
         try Self.scenario("bandwidth: 2Gbps, rtt: 5ms").write(to: file, atomically: true, encoding: .utf8)
-        let faster = try replsim(["check", file.path, "--baseline", baseline.path, "--quiet"])
+        let faster = try await replsim(["check", file.path, "--baseline", baseline.path, "--quiet"])
         #expect(faster.status == 3, "\(faster.stdout)\(faster.stderr)")
         #expect(faster.stdout.contains("initialReplicationSeconds"), "\(faster.stdout)")
         #expect(!faster.stdout.contains("regressed"), "\(faster.stdout)")
@@ -182,7 +183,7 @@ import Testing
         #expect(faster.stdout.contains("network.circuit.bandwidthBitsPerSecond: 1000000000 → 2000000000"))
 
         try Self.scenario("bandwidth: 1Gbps, rtt: 20ms, loss: 1e-2").write(to: file, atomically: true, encoding: .utf8)
-        let lossy = try replsim(["check", file.path, "--baseline", baseline.path, "--quiet"])
+        let lossy = try await replsim(["check", file.path, "--baseline", baseline.path, "--quiet"])
         #expect(lossy.status == 1, "\(lossy.stdout)\(lossy.stderr)")
         let irLine = lossy.stdout.split(separator: "\n").first { $0.contains("initialReplicationSeconds") }
         #expect(irLine?.hasSuffix("regressed") == true, "\(lossy.stdout)")
@@ -190,18 +191,18 @@ import Testing
 
         // compare: the same verdicts from the files, without re-running.
         let out = dir.appendingPathComponent("lossy")
-        let run = try replsim(["run", file.path, "--quiet", "--out", out.path])
+        let run = try await replsim(["run", file.path, "--quiet", "--out", out.path])
         #expect(run.status == 0, "\(run.stderr)")
         let base = baseline.appendingPathComponent("gate/result.json").path
-        let compared = try replsim(["compare", base, out.path])
+        let compared = try await replsim(["compare", base, out.path])
         #expect(compared.status == 1, "\(compared.stdout)\(compared.stderr)")
-        let reverse = try replsim(["compare", out.path, base])
+        let reverse = try await replsim(["compare", out.path, base])
         #expect(reverse.status == 3, "\(reverse.stdout)\(reverse.stderr)")
-        let bad = try replsim(["compare", base, dir.appendingPathComponent("nothing.json").path])
+        let bad = try await replsim(["compare", base, dir.appendingPathComponent("nothing.json").path])
         #expect(bad.status == 2, "\(bad.stderr)")
     }
 
-    @Test func validateAndRunPrintAssumptionsAndWarnings() throws {
+    @Test func validateAndRunPrintAssumptionsAndWarnings() async throws {
         let dir = try Paths.temporaryDirectory()
         let file = dir.appendingPathComponent("rpo.yaml")
         try """
@@ -214,10 +215,10 @@ import Testing
             network: {circuit: {bandwidth: 1Gbps, rtt: 2ms}}
             storage: us-grs-2015
             """.write(to: file, atomically: true, encoding: .utf8)
-        let validate = try replsim(["validate", file.path])
+        let validate = try await replsim(["validate", file.path])
         #expect(validate.status == 0, "\(validate.stderr)")
         #expect(validate.stdout.contains("warning: targetRPO (30s) is not above the cycle frequency (30s)"))
-        let run = try replsim(["run", file.path, "--quiet", "--out", dir.appendingPathComponent("out").path])
+        let run = try await replsim(["run", file.path, "--quiet", "--out", dir.appendingPathComponent("out").path])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.hasPrefix("RPO: 2 VMs, 4 threads per VM: 0 % of cycles within"), "\(run.stdout)")
         #expect(run.stdout.contains("Assumptions and warnings:\n  warning: targetRPO"), "\(run.stdout)")
@@ -232,8 +233,6 @@ struct ProcessResult {
     var stderr: String
 }
 
-/// Runs the replsim binary that sits next to the test bundle, from the package root; a process still running after
-/// `deadlineSeconds` is killed (its status is then SIGKILL's, which no test expects).
 /// The run ids of the result.json in `folder`, in file order.
 func runIDs(in folder: URL) throws -> [String] {
     let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("result.json")))
@@ -241,25 +240,12 @@ func runIDs(in folder: URL) throws -> [String] {
     return runs.compactMap { $0["id"] as? String }
 }
 
-func replsim(_ arguments: [String], deadlineSeconds: Double = 900) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = Paths.binary
-    process.arguments = arguments
-    process.currentDirectoryURL = Paths.root
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let watchdog = DispatchWorkItem { kill(process.processIdentifier, SIGKILL) }
-    DispatchQueue.global().asyncAfter(deadline: .now() + deadlineSeconds, execute: watchdog)
-    defer { watchdog.cancel() }
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return ProcessResult(
-        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-        stderr: String(decoding: stderr, as: UTF8.self))
+/// Runs the replsim binary that sits next to the test bundle, from the package root, off the cooperative pool; a
+/// process still running after `deadlineSeconds` is killed (its status is then SIGKILL's, which no test expects).
+func replsim(_ arguments: [String], deadlineSeconds: Double = 900) async throws -> ProcessResult {
+    let run = try await runProgram(
+        Paths.binary.path, arguments, workingDirectory: Paths.root.path, killAfter: .seconds(deadlineSeconds))
+    return ProcessResult(status: run.status, stdout: run.stdout, stderr: run.stderr)
 }
 
 enum Paths {

@@ -69,8 +69,8 @@ import Testing
     ]
 
     @Test(arguments: cases)
-    func badInputExitsTwo(arguments: [String]) throws {
-        let run = try replsim(arguments, deadlineSeconds: 60)
+    func badInputExitsTwo(arguments: [String]) async throws {
+        let run = try await replsim(arguments, deadlineSeconds: 60)
         #expect(run.status == 2, "\(arguments) exited \(run.status): \(run.stderr)")
         #expect(!run.stderr.isEmpty, "\(arguments): no message on standard error")
         #expect(!run.stderr.contains("Fatal error"), "\(arguments) crashed: \(run.stderr)")

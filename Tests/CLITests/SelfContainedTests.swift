@@ -1,4 +1,5 @@
 import Foundation
+import TestHarness
 import Testing
 
 /// The repository stands on its own: no text in it points at notes outside it or at tracker numbers, and the
@@ -13,10 +14,10 @@ import Testing
         ).ignoresCase()
     }
 
-    @Test func noReferenceOutsideTheRepository() throws {
+    @Test func noReferenceOutsideTheRepository() async throws {
         let outside = try Self.outside()
         var offenders: [String] = []
-        for path in try textFiles() {
+        for path in try await textFiles() {
             guard let text = try? String(contentsOf: Paths.root.appendingPathComponent(path), encoding: .utf8)
             else { continue }
             for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
@@ -28,7 +29,7 @@ import Testing
     }
 
     /// Every `docs/sources.md §N.M` cited anywhere is a heading of docs/sources.md.
-    @Test func citedSectionsExist() throws {
+    @Test func citedSectionsExist() async throws {
         let sources = try String(contentsOf: Paths.root.appendingPathComponent("docs/sources.md"), encoding: .utf8)
         let headings = Set(
             sources.split(separator: "\n").filter { $0.hasPrefix("#") }
@@ -36,7 +37,7 @@ import Testing
         )
         let citation = try Regex(#"docs/sources\.md §([0-9A-Z]+(\.[0-9]+)?)"#)
         var missing: [String] = []
-        for path in try textFiles() {
+        for path in try await textFiles() {
             guard let text = try? String(contentsOf: Paths.root.appendingPathComponent(path), encoding: .utf8)
             else { continue }
             for match in text.matches(of: citation) {
@@ -48,15 +49,8 @@ import Testing
     }
 
     /// The repository's text files as git lists them, without generated results and this file.
-    func textFiles() throws -> [String] {
-        let git = Process()
-        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        git.arguments = ["git", "-C", Paths.root.path, "ls-files"]
-        let pipe = Pipe()
-        git.standardOutput = pipe
-        try git.run()
-        let listed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        git.waitUntilExit()
+    func textFiles() async throws -> [String] {
+        let listed = try await runProgram("/usr/bin/env", ["git", "-C", Paths.root.path, "ls-files"]).stdout
         let files = listed.split(separator: "\n").map(String.init)
         #expect(files.count > 100, "git ls-files listed \(files.count) files")
         let binary = ["png", "pcap", "pcapng", "gz", "zip"]

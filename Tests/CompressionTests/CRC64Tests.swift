@@ -1,4 +1,5 @@
 import Foundation
+import TestHarness
 import Testing
 
 @testable import Compression
@@ -6,7 +7,7 @@ import Testing
 /// Vectors produced by the Python SDK's own implementation:
 /// `azure.storage.extensions.checksums.crc64.compute(data, 0)` (azure-storage-extensions 0.1.0), and the header
 /// text by `base64(crc.to_bytes(8, "little"))` as `azure.storage.blob._shared.validation.calculate_crc64_bytes`.
-@Suite struct CRC64Tests {
+@Suite(.cpuBound) struct CRC64Tests {
     @Test func knownVectorsFromThePythonSDK() {
         #expect(CRC64.checksum(Array("123456789".utf8)) == 0xAE8B_1486_0A79_9888)
         #expect(CRC64.checksum([UInt8]()) == 0)

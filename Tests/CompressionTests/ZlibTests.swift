@@ -1,3 +1,4 @@
+import TestHarness
 import Testing
 
 @testable import Compression
@@ -32,7 +33,7 @@ func halfCompressible(count: Int, seed: UInt64) -> [UInt8] {
     return (0..<count).map { ($0 % 4096) < 2048 ? random[$0] : 0 }
 }
 
-@Suite struct ZlibTests {
+@Suite(.cpuBound) struct ZlibTests {
     @Test(arguments: [1, 6, 9])
     func roundTripsOneShot(level: Int) throws {
         let seed: UInt64 = 42

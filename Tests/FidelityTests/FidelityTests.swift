@@ -1,4 +1,5 @@
 import Foundation
+import TestHarness
 import Testing
 
 @testable import Fidelity
@@ -6,7 +7,7 @@ import Testing
 /// replsim against packet-level ns-3 3.37 on every committed grid point (validation/ns3/results.jsonl; no ns-3
 /// needed). The fidelity goal: every point within its tolerance, mean absolute error ≤ 5 %, and the threads
 /// needed for 90 % of C equal to ns-3's in every thread sweep. Deterministic (sigma-0 server latency, seed 1).
-@Suite struct FidelityTests {
+@Suite(.cpuBound) struct FidelityTests {
     /// The package root, from this file's path (Tests/FidelityTests/FidelityTests.swift).
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()

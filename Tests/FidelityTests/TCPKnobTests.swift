@@ -1,9 +1,10 @@
 import NetModel
 import Scenario
+import TestHarness
 import Testing
 
 /// The TCP knobs added for the ns-3 comparison: formulas against hand-computed values, and the YAML keys.
-@Suite struct TCPKnobTests {
+@Suite(.cpuBound) struct TCPKnobTests {
     @Test func perAckCountingGivesTheDelayedAckMathisConstantAndSlowerSlowStart() {
         let linux = TCPParameters()
         let ns3 = TCPParameters(ackCounting: .perAck, delayedAckSegments: 2)

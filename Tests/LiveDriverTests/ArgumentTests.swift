@@ -30,7 +30,7 @@ struct ArgumentTests {
     @Test(arguments: 0..<cases.count)
     func badArgumentExitsTwo(index: Int) async throws {
         let (arguments, message) = Self.cases[index]
-        let finished = try await runReplsimAsync(["live"] + arguments)
+        let finished = try await runReplsim(["live"] + arguments)
         #expect(finished.status == 2, "\(arguments): status \(finished.status), stderr \(finished.stderr)")
         #expect(finished.stderr.contains(message), "\(arguments): stderr was \(finished.stderr)")
     }

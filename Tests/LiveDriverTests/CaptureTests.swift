@@ -21,7 +21,7 @@ let loopbackCaptureAllowed: Bool = {
         try await withIngress { ingress, dir in
             let threads = 3
             let size: Int64 = 24 << 20
-            let run = try await runReplsimAsync([
+            let run = try await runReplsim([
                 "live", "--target", ingress.url, "--threads", "\(threads)", "--generate", "24MiB",
                 "--generate-path", dir.file("image.img"), "--generate-data-share", "1",
                 "--capture", dir.file("run.pcap"), "--quiet", "--out", dir.file("out"),

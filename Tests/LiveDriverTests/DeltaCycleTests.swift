@@ -21,7 +21,7 @@ struct DeltaCycleTests {
                 deltaIntervalNanos: 300_000_000, targetRPONanos: 5_000_000_000,
                 churn: LiveChurn(bytesPerSecond: 8 * 1_048_576, writeBytes: 64 << 10))
             let report = try await uploader.run()
-            #expect(try ingress.blobDigest(size: size) == fileDigest(image, paddedTo: size), "seed \(seed)")
+            #expect(try await ingress.blobDigest(size: size) == fileDigest(image, paddedTo: size), "seed \(seed)")
             // Three cycles sealed by the timer after initial replication. On a loaded machine the writer can pile up
             // half the disk of pending change meanwhile, and a resync then replaces the uncommitted cycles (as it
             // should), so only the last one is sure to be a committed recovery point.
@@ -68,7 +68,7 @@ struct DeltaCycleTests {
                 ingress, sources: [image], threads: 8, chunkBytes: 64 << 10, seed: seed, deltaCycles: 8,
                 deltaIntervalNanos: 100_000_000, churn: LiveChurn(bytesPerSecond: 2 * 1_048_576, writeBytes: 64 << 10))
             let report = try await uploader.run()
-            #expect(try ingress.blobDigest(size: size) == fileDigest(image, paddedTo: size), "seed \(seed)")
+            #expect(try await ingress.blobDigest(size: size) == fileDigest(image, paddedTo: size), "seed \(seed)")
             #expect(report.churnBytes > 0)
         }
     }
@@ -85,7 +85,7 @@ struct DeltaCycleTests {
             #expect(cycles.committed == 2, "\(cycles)")
             #expect(report.stats.bytesAcknowledged == 8 << 20)
             #expect(report.churnBytes == 0)
-            #expect(try ingress.blobDigest(size: 8 << 20) == fileDigest(image, paddedTo: 8 << 20))
+            #expect(try await ingress.blobDigest(size: 8 << 20) == fileDigest(image, paddedTo: 8 << 20))
         }
     }
 }
@@ -109,12 +109,12 @@ struct DeltaResumeTests {
             let killed = try await killWhenJournalHolds(1, "cycleCommitted", journal: journal, arguments: arguments)
             #expect(killed, "the run ended before it could be killed (seed 41)")
 
-            let resumed = try await runReplsimAsync(arguments)
+            let resumed = try await runReplsim(arguments)
             #expect(resumed.status == 0, "resume failed: \(resumed.stderr)")
             #expect(resumed.stdout.contains("resumed with"), "stdout: \(resumed.stdout)")
             #expect(resumed.stdout.contains("delta cycles: "), "stdout: \(resumed.stdout)")
             #expect(
-                try ingress.blobDigest(size: 48 << 20) == fileDigest(image, paddedTo: 48 << 20),
+                try await ingress.blobDigest(size: 48 << 20) == fileDigest(image, paddedTo: 48 << 20),
                 "blob differs from the image after resume (seed 41)")
         }
     }

@@ -23,13 +23,13 @@ struct ResumeTests {
             let killed = try await killWhenJournalHolds(40, "chunkAcknowledged", journal: journal, arguments: arguments)
             #expect(killed, "the upload finished before it could be killed; make the image larger")
 
-            let resumed = try await runReplsimAsync(arguments)
+            let resumed = try await runReplsim(arguments)
             #expect(resumed.status == 0, "resume failed: \(resumed.stderr)")
             let line = resumed.stdout.split(separator: "\n").first { $0.hasPrefix("bytes re-sent: ") }
             let resent = try #require(line.flatMap { Int64($0.dropFirst(15).prefix { $0.isNumber }) })
             #expect(resent <= Int64(threads) * chunk, "re-sent \(resent) bytes")
             #expect(resumed.stdout.contains("resumed with"))
-            #expect(try ingress.blobDigest(size: size) == fileDigest(image, paddedTo: size))
+            #expect(try await ingress.blobDigest(size: size) == fileDigest(image, paddedTo: size))
             let result = try String(contentsOfFile: dir.file("out/result.json"), encoding: .utf8)
             #expect(result.contains("\"mode\" : \"live\"") || result.contains("\"mode\":\"live\""))
         }

@@ -119,7 +119,7 @@ struct RetryTests {
         }
         try await starting.withLockedValue { $0 }?.value
         #expect(report.stats.bytesAcknowledged == size)
-        #expect(try ingress.blobDigest(size: size) == fileDigest(image, paddedTo: size))
+        #expect(try await ingress.blobDigest(size: size) == fileDigest(image, paddedTo: size))
         #expect(seen.all.contains { $0.failuresInARow >= 2 && ($0.lastFailure ?? "").contains("refused") })
         #expect(seen.all.last?.lastFailure == nil && seen.all.last?.failuresInARow == 0)
         await ingress.stop()
@@ -130,7 +130,7 @@ struct RetryTests {
         let dir = try TempDirectory("retry")
         defer { dir.cleanUp() }
         let port = try unusedLoopbackPort()
-        let finished = try await runReplsimAsync([
+        let finished = try await runReplsim([
             "live", "--target", "http://127.0.0.1:\(port)/replsim", "--generate", "1MiB", "--generate-path",
             dir.file("g.img"), "--max-failures", "3", "--out", dir.file("out"),
         ])

@@ -1,11 +1,12 @@
 import AsyncHTTPClient
 import Foundation
+import TestHarness
 import Testing
 
 /// A real `replsim serve` and a real `replsim live` against it, both as processes: `GET /metrics` shows the
 /// counters moving while the run goes on and adds up to what the client acknowledged; `--log-level info` writes one
 /// line per request.
-@Suite("replsim serve observability", .serialized)
+@Suite("replsim serve observability", .serialized, .ownThread)
 struct ServeObservabilityTests {
     @Test func metricsMoveDuringALiveRun() async throws {
         let dir = try TempDirectory("serve-observability")
@@ -23,29 +24,30 @@ struct ServeObservabilityTests {
         #expect(putPage(try await fetch(http, "\(base)/metrics").body) == (0, 0))
 
         // Initial replication of 16 MiB in 1 MiB Put Pages, then three delta cycles 2 s apart.
-        let live = Process()
-        live.executableURL = URL(fileURLWithPath: try replsimBinary())
-        live.arguments = [
+        let arguments = [
             "live", "--target", ready, "--threads", "4", "--generate", "16MiB", "--generate-path", dir.file("image"),
             "--generate-data-share", "1", "--chunk-size", "1MiB", "--cycles", "3", "--delta-every", "2s",
             "--churn", "4MiB/s", "--out", dir.file("out"), "--quiet",
         ]
-        let liveOut = Pipe()
-        live.standardOutput = liveOut
-        live.standardError = FileHandle.nullDevice
-        let liveExit = exitSignal(of: live)
-        try live.run()
         // As soon as the first Put Page shows, freeze the client (SIGSTOP) so that /metrics is read while the run
         // is certainly still going, however slowly this machine runs the poll; then let it go on.
-        _ = try await poll("the first Put Page to show in /metrics") {
-            putPage(try await fetch(http, "\(base)/metrics").body).requests > 0 ? true : nil
+        let live = try await withProgram(try replsimBinary(), arguments) { pid in
+            _ = try await poll("the first Put Page to show in /metrics") {
+                putPage(try await fetch(http, "\(base)/metrics").body).requests > 0 ? true : nil
+            }
+            kill(pid, SIGSTOP)
+            let state = try await poll("the live client to stop or end") {
+                let state = processState(pid) ?? "X"
+                return "TtZX".contains(state) ? state : nil
+            }
+            #expect(state == "T" || state == "t", "the live run ended before /metrics was read (state \(state))")
+            let during = putPage(try await fetch(http, "\(base)/metrics").body)
+            kill(pid, SIGCONT)
+            return during
         }
-        kill(live.processIdentifier, SIGSTOP)
-        #expect(live.isRunning, "the live run ended before /metrics was read")
-        let during = putPage(try await fetch(http, "\(base)/metrics").body)
-        kill(live.processIdentifier, SIGCONT)
-        let stdout = String(decoding: liveOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(await liveExit.value == 0, "\(stdout)")
+        let during = live.value
+        let stdout = live.result.stdout
+        #expect(live.result.status == 0, "\(stdout)\(live.result.stderr)")
 
         let after = try await fetch(http, "\(base)/metrics").body
         let final = putPage(after)

@@ -2,6 +2,7 @@ import BlobIngress
 import Crypto
 import Foundation
 import LiveDriver
+import TestHarness
 import Testing
 
 #if canImport(Glibc)
@@ -68,9 +69,14 @@ final class IngressHandle: @unchecked Sendable {
     var url: String { endpoint.map { "http://127.0.0.1:\($0.port)/\($0.account)" } ?? "http://127.0.0.1:1/replsim" }
     var port: Int { endpoint?.port ?? 0 }
 
-    /// SHA-256 of the stored blob's bytes (read through the server's store).
-    func blobDigest(container: String = "replsim-live", blob: String = "disk0", size: Int64) throws -> String {
+    /// SHA-256 of the stored blob's bytes (read through the server's store), on a thread of its own: hashing a
+    /// 2 GiB blob must not hold a thread of the pool the in-process servers of other tests run on.
+    func blobDigest(container: String = "replsim-live", blob: String = "disk0", size: Int64) async throws -> String {
         guard let store = server?.store else { throw TestFailure("server not started") }
+        return try await onOwnThread { try Self.digest(store, container: container, blob: blob, size: size) }
+    }
+
+    private static func digest(_ store: BlobStore, container: String, blob: String, size: Int64) throws -> String {
         var hasher = SHA256()
         var offset: Int64 = 0
         while offset < size {
@@ -101,8 +107,12 @@ func withIngress<T>(
     }
 }
 
-/// SHA-256 of the file's bytes followed by zeros up to `size` (the page blob's rounded size).
-func fileDigest(_ path: String, paddedTo size: Int64) throws -> String {
+/// SHA-256 of the file's bytes followed by zeros up to `size` (the page blob's rounded size), on a thread of its own.
+func fileDigest(_ path: String, paddedTo size: Int64) async throws -> String {
+    try await onOwnThread { try fileDigestBlocking(path, paddedTo: size) }
+}
+
+private func fileDigestBlocking(_ path: String, paddedTo size: Int64) throws -> String {
     guard let handle = FileHandle(forReadingAtPath: path) else { throw TestFailure("cannot open \(path)") }
     defer { try? handle.close() }
     var hasher = SHA256()
@@ -133,29 +143,10 @@ struct Finished {
     var stderr: String
 }
 
-/// Runs replsim with `arguments` to completion.
-func runReplsim(_ arguments: [String]) throws -> Finished {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try replsimBinary())
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Finished(
-        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self))
-}
-
-/// `runReplsim` off the cooperative pool (the in-process server keeps running meanwhile).
-func runReplsimAsync(_ arguments: [String]) async throws -> Finished {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try runReplsim(arguments) }) }
-    }
+/// Runs replsim with `arguments` to completion, off the cooperative pool (the in-process server keeps running).
+func runReplsim(_ arguments: [String]) async throws -> Finished {
+    let run = try await runProgram(try replsimBinary(), arguments)
+    return Finished(status: run.status, stdout: run.stdout, stderr: run.stderr)
 }
 
 /// An uploader for `sources` against `ingress`.
@@ -179,23 +170,18 @@ func makeUploader(
 func killWhenJournalHolds(
     _ count: Int, _ kind: String, journal: String, arguments: [String]
 ) async throws -> Bool {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try replsimBinary())
-    process.arguments = arguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
     let journalFile = (journal as NSString).appendingPathComponent("journal.jsonl")
-    var seen = 0
-    while process.isRunning && seen < count {
-        try await Task.sleep(for: .milliseconds(5))
-        let text = (try? String(contentsOfFile: journalFile, encoding: .utf8)) ?? ""
-        seen = text.components(separatedBy: kind).count - 1
+    let run = try await withProgram(try replsimBinary(), arguments) { pid in
+        var seen = 0
+        while seen < count, let state = processState(pid), state != "Z" {
+            try await Task.sleep(for: .milliseconds(5))
+            let text = (try? String(contentsOfFile: journalFile, encoding: .utf8)) ?? ""
+            seen = text.components(separatedBy: kind).count - 1
+        }
+        kill(pid, SIGKILL)
+        return seen >= count
     }
-    let wasRunning = process.isRunning
-    kill(process.processIdentifier, SIGKILL)
-    process.waitUntilExit()
-    return wasRunning && process.terminationReason == .uncaughtSignal
+    return run.value && run.result.signal == SIGKILL
 }
 
 /// The process's exit status once it has ended (set before `run()`; no busy wait).

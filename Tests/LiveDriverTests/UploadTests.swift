@@ -1,6 +1,7 @@
 import BlobIngress
 import Foundation
 import LiveDriver
+import TestHarness
 import Testing
 
 /// End-to-end uploads of generated images to a real ingress on 127.0.0.1.
@@ -13,7 +14,7 @@ struct UploadTests {
         let size: Int64 = (2 << 30) + 300
         let path = NSTemporaryDirectory() + "replsim-live-test-sparse-2g.img"
         try TestImage.generate(path: path, size: size, seed: 104, dataShare: 0.02)
-        return (path, size, try fileDigest(path, paddedTo: (size + 511) / 512 * 512))
+        return (path, size, try await fileDigest(path, paddedTo: (size + 511) / 512 * 512))
     }
 
     /// The sparse image with 1, 4 and 32 threads: the blob is byte-identical to the source, and every used byte
@@ -25,7 +26,7 @@ struct UploadTests {
             let uploader = try makeUploader(ingress, sources: [image.path], threads: threads)
             let report = try await uploader.run()
             let blobSize = (image.size + 511) / 512 * 512
-            let stored = try ingress.blobDigest(size: blobSize)
+            let stored = try await ingress.blobDigest(size: blobSize)
             #expect(stored == image.digest, "blob differs from the source; reproduce with seed 104")
             let used = uploader.usedBytesPerDisk.reduce(0, +)
             #expect(used > 0 && used < image.size / 10, "expected a sparse image, used \(used)")
@@ -36,16 +37,18 @@ struct UploadTests {
     }
 
     /// A profile with a low per-blob request rate throttles the upload (503 + Retry-After); nothing is lost
-    /// or acknowledged twice.
+    /// or acknowledged twice. The bucket holds one request (40/s × 25 ms) and 32 threads start at once, so the
+    /// first requests are throttled however fast or slow this machine sends them (it would have to spread them
+    /// over 0.8 s to escape); a 20-request bucket once let a slow, loaded machine through unthrottled.
     @Test func throttlingStormLosesNothing() async throws {
-        let profile = IngressProfile(perBlobRequestsPerSecond: 40, burstSeconds: 0.5)
+        let profile = IngressProfile(perBlobRequestsPerSecond: 40, burstSeconds: 0.025)
         try await withIngress(profile: profile) { ingress, dir in
             let image = dir.file("image.img")
             try TestImage.generate(path: image, size: 24 << 20, seed: 7, dataShare: 1)
-            let uploader = try makeUploader(ingress, sources: [image], threads: 8, chunkBytes: 256 << 10)
+            let uploader = try makeUploader(ingress, sources: [image], threads: 32, chunkBytes: 256 << 10)
             let report = try await uploader.run()
             #expect(report.stats.throttledResponses > 0, "the profile should have throttled")
-            #expect(try ingress.blobDigest(size: 24 << 20) == fileDigest(image, paddedTo: 24 << 20))
+            #expect(try await ingress.blobDigest(size: 24 << 20) == fileDigest(image, paddedTo: 24 << 20))
             #expect(report.stats.bytesAcknowledged == 24 << 20)
             #expect(report.stats.chunksAcknowledged == 96)
         }
@@ -63,7 +66,7 @@ struct UploadTests {
             #expect(report.stats.connectionResets > 0, "reproduce with seed \(seed)")
             #expect(report.stats.serverErrors > 0, "reproduce with seed \(seed)")
             #expect(report.stats.bytesResentAfterFailure > 0)
-            #expect(try ingress.blobDigest(size: 32 << 20) == fileDigest(image, paddedTo: 32 << 20))
+            #expect(try await ingress.blobDigest(size: 32 << 20) == fileDigest(image, paddedTo: 32 << 20))
             #expect(report.stats.bytesAcknowledged == 32 << 20, "acknowledged once each; seed \(seed)")
         }
     }
@@ -84,7 +87,7 @@ struct UploadTests {
             try await ingress.start(port: port)
             let report = try await upload.value
             #expect(report.stats.connectionResets + report.stats.timeouts > 0, "the restart should have been seen")
-            #expect(try ingress.blobDigest(size: 64 << 20) == fileDigest(image, paddedTo: 64 << 20))
+            #expect(try await ingress.blobDigest(size: 64 << 20) == fileDigest(image, paddedTo: 64 << 20))
             #expect(report.stats.bytesAcknowledged == 64 << 20)
         }
     }
@@ -99,7 +102,7 @@ struct UploadTests {
             let report = try await uploader.run()
             let ratio = try #require(report.compressionRatio)
             #expect(ratio > 0.2 && ratio < 0.95, "ratio \(ratio)")
-            #expect(try ingress.blobDigest(size: 16 << 20) == fileDigest(image, paddedTo: 16 << 20))
+            #expect(try await ingress.blobDigest(size: 16 << 20) == fileDigest(image, paddedTo: 16 << 20))
             let result = report.runResult(id: "run", parameters: [])
             #expect(result.live?.compressionRatio == ratio)
             #expect(result.bytesPayload == 16 << 20)
@@ -118,7 +121,7 @@ struct UploadTests {
             try TestImage.generate(path: image, size: size, seed: 17, dataShare: 1)
             let uploader = try makeUploader(ingress, sources: [image], threads: 3, checksum: checksum)
             let report = try await uploader.run()
-            #expect(try ingress.blobDigest(size: blob) == fileDigest(image, paddedTo: blob))
+            #expect(try await ingress.blobDigest(size: blob) == fileDigest(image, paddedTo: blob))
             #expect(report.stats.bytesAcknowledged == blob)
             #expect(report.requestsSent == 6, "\(report.requestsSent) requests for 6 chunks")
         }

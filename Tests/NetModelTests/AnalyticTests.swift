@@ -1,4 +1,5 @@
 import SimKernel
+import TestHarness
 import Testing
 
 @testable import NetModel
@@ -18,7 +19,7 @@ func startFlows(
 
 func relativeError(_ value: Double, _ expected: Double) -> Double { abs(value - expected) / expected }
 
-@Test func windowLimitedFlowIsWindowOverRTT() throws {
+@Test(.cpuBound) func windowLimitedFlowIsWindowOverRTT() throws {
     var net = NetModel()
     let link = try net.addResource(name: "link", kind: .circuit, bitsPerSecond: 10e9)
     let tcp = TCPParameters(windowBytes: 65_536, slowStart: false)
@@ -30,7 +31,7 @@ func relativeError(_ value: Double, _ expected: Double) -> Double { abs(value - 
     #expect(net.attribution.timeShare(.window) == 1)
 }
 
-@Test func mathisRenoAt50msAndLoss1e4() throws {
+@Test(.cpuBound) func mathisRenoAt50msAndLoss1e4() throws {
     let rate = TCPCaps.mathis(mssBytes: 1460, rttSeconds: 0.050, lossRate: 1e-4)
     #expect(relativeError(rate, 28.6e6) < 0.01)
     var net = NetModel()
@@ -40,7 +41,7 @@ func relativeError(_ value: Double, _ expected: Double) -> Double { abs(value - 
     #expect(try #require(net.rate(of: flows[0])) == rate)
 }
 
-@Test func cubicAt10msAndLoss1e6IsAbout1200Segments() {
+@Test(.cpuBound) func cubicAt10msAndLoss1e6IsAbout1200Segments() {
     let rate = TCPCaps.cubic(mssBytes: 1500, rttSeconds: 0.010, lossRate: 1e-6)
     let segments = rate * 0.010 / (1500 * 8)
     #expect(abs(segments - 1200) / 1200 < 0.03)
@@ -51,7 +52,7 @@ func relativeError(_ value: Double, _ expected: Double) -> Double { abs(value - 
             > 1.5 * TCPCaps.mathis(mssBytes: 1460, rttSeconds: 0.1, lossRate: 1e-6))
 }
 
-@Test(arguments: [1, 2, 7, 32])
+@Test(.cpuBound, arguments: [1, 2, 7, 32])
 func equalFlowsShareALinkEqually(count: Int) throws {
     var net = NetModel()
     let link = try net.addResource(name: "link", kind: .circuit, bitsPerSecond: 1e9)
@@ -60,7 +61,7 @@ func equalFlowsShareALinkEqually(count: Int) throws {
     #expect(relativeError(net.load(on: link), 1e9) < 1e-12)
 }
 
-@Test func threeBlobsAtTheirCapOnA10GbpsLink() throws {
+@Test(.cpuBound) func threeBlobsAtTheirCapOnA10GbpsLink() throws {
     var net = NetModel()
     let link = try net.addResource(name: "circuit", kind: .circuit, bitsPerSecond: 10e9)
     let account = try net.addStorageAccount(name: "acct", limits: .us2015GRS)
@@ -79,7 +80,7 @@ func equalFlowsShareALinkEqually(count: Int) throws {
     #expect(net.attribution.timeShare(.blobThroughput) == 1)
 }
 
-@Test func accountIngressIsNeverExceeded() throws {
+@Test(.cpuBound) func accountIngressIsNeverExceeded() throws {
     var net = NetModel()
     let link = try net.addResource(name: "circuit", kind: .circuit, bitsPerSecond: 40e9)
     let account = try net.addStorageAccount(name: "acct", limits: .euAsia2015GRS)
@@ -104,7 +105,7 @@ func equalFlowsShareALinkEqually(count: Int) throws {
     #expect(net.activeTransfers == 0)
 }
 
-@Test func slowStartDoublesPerRTTUntilTheSteadyCap() throws {
+@Test(.cpuBound) func slowStartDoublesPerRTTUntilTheSteadyCap() throws {
     var net = NetModel()
     let link = try net.addResource(name: "link", kind: .circuit, bitsPerSecond: 1e9)
     let tcp = TCPParameters(windowBytes: 1 << 20)  // steady cap 1 MiB / 10 ms = 838.9 Mbit/s
@@ -122,7 +123,7 @@ func equalFlowsShareALinkEqually(count: Int) throws {
     #expect(net.attribution.flowSeconds(.slowStart) > 0.06)
 }
 
-@Test func slowStartRestartsOnlyAfterIdleLongerThanRTO() throws {
+@Test(.cpuBound) func slowStartRestartsOnlyAfterIdleLongerThanRTO() throws {
     var net = NetModel()
     let link = try net.addResource(name: "link", kind: .circuit, bitsPerSecond: 1e9)
     let connection = try net.openConnection(route: .path([link], .init(rttSeconds: 0.010)), now: .zero)
@@ -135,7 +136,7 @@ func equalFlowsShareALinkEqually(count: Int) throws {
     #expect(relativeError(try #require(net.rate(of: afterLongIdle)), 10 * 1460 * 8 / 0.010) < 1e-12)
 }
 
-@Test func badInputIsAnErrorNotACrash() throws {
+@Test(.cpuBound) func badInputIsAnErrorNotACrash() throws {
     var net = NetModel()
     #expect(throws: NetModelError.self) { _ = try net.addResource(name: "x", kind: .nic, bitsPerSecond: 0) }
     let link = try net.addResource(name: "link", kind: .nic, bitsPerSecond: 1e9)
@@ -151,7 +152,7 @@ func equalFlowsShareALinkEqually(count: Int) throws {
     #expect(throws: NetModelError.self) { _ = try net.startTransfer(on: connection, bytes: 10, now: .zero) }
 }
 
-@Test func cancelReportsDeliveredBitsAndFreesTheLink() throws {
+@Test(.cpuBound) func cancelReportsDeliveredBitsAndFreesTheLink() throws {
     var net = NetModel()
     let link = try net.addResource(name: "link", kind: .nic, bitsPerSecond: 8e6)
     let flows = try startFlows(

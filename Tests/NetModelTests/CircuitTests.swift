@@ -1,4 +1,5 @@
 import SimKernel
+import TestHarness
 import Testing
 
 @testable import NetModel
@@ -26,7 +27,7 @@ func openCircuitConnections(_ net: inout NetModel, _ circuit: CircuitID, count: 
     }
 }
 
-@Test func dualCircuitBurstsToTwiceTheBandwidthAndSingleDoesNot() throws {
+@Test(.cpuBound) func dualCircuitBurstsToTwiceTheBandwidthAndSingleDoesNot() throws {
     for (policing, expected) in [(CircuitConfig.Policing.dual, 2e9), (.single, 1e9)] {
         var (net, circuit, _) = try circuitWorld(policing: policing)
         for connection in try openCircuitConnections(&net, circuit, count: 16) {
@@ -37,7 +38,7 @@ func openCircuitConnections(_ net: inout NetModel, _ circuit: CircuitID, count: 
     }
 }
 
-@Test func failoverWithBGPHoldResumesOnFallbackAfter180s() throws {
+@Test(.cpuBound) func failoverWithBGPHoldResumesOnFallbackAfter180s() throws {
     var (net, circuit, fallback) = try circuitWorld()
     let connections = try openCircuitConnections(&net, circuit, count: 8)
     var inFlight: [ConnectionID: TransferID] = [:]
@@ -70,7 +71,7 @@ func openCircuitConnections(_ net: inout NetModel, _ circuit: CircuitID, count: 
     #expect(try #require(net.rate(of: back)) == 1e9)
 }
 
-@Test func oneLegDownMovesItsTrafficToTheOtherLegWithBFD() throws {
+@Test(.cpuBound) func oneLegDownMovesItsTrafficToTheOtherLegWithBFD() throws {
     var (net, circuit, _) = try circuitWorld(detection: CircuitConfig.bfdDetection)
     let connections = try openCircuitConnections(&net, circuit, count: 16)
     for connection in connections { _ = try net.startTransfer(on: connection, bytes: 1 << 40, now: .zero) }
@@ -86,7 +87,7 @@ func openCircuitConnections(_ net: inout NetModel, _ circuit: CircuitID, count: 
     #expect(relativeError(net.load(on: legs[1]), 1e9) < 1e-9)
 }
 
-@Test func aLegBackBeforeTheHoldTimerNeverReroutes() throws {
+@Test(.cpuBound) func aLegBackBeforeTheHoldTimerNeverReroutes() throws {
     var (net, circuit, _) = try circuitWorld()
     let connections = try openCircuitConnections(&net, circuit, count: 4)
     let transfers = try connections.map { try net.startTransfer(on: $0, bytes: 1 << 40, now: .zero) }
@@ -96,7 +97,7 @@ func openCircuitConnections(_ net: inout NetModel, _ circuit: CircuitID, count: 
     for transfer in transfers { #expect(try #require(net.rate(of: transfer)) > 0) }
 }
 
-@Test func crossTrafficProfileChangesFallbackCapacityAtItsSteps() throws {
+@Test(.cpuBound) func crossTrafficProfileChangesFallbackCapacityAtItsSteps() throws {
     var net = NetModel()
     let fallback = try net.addFallbackPath(
         .init(
@@ -112,7 +113,7 @@ func openCircuitConnections(_ net: inout NetModel, _ circuit: CircuitID, count: 
     #expect(net.capacity(of: resource) == 50e6)
 }
 
-@Test func requestAdmissionThrottlesAtTheBlobRate() throws {
+@Test(.cpuBound) func requestAdmissionThrottlesAtTheBlobRate() throws {
     var net = NetModel()
     let account = try net.addStorageAccount(name: "acct", limits: .us2015GRS)
     let blob = try net.addPageBlob(name: "disk", account: account)

@@ -1,4 +1,5 @@
 import SimKernel
+import TestHarness
 import Testing
 
 @testable import NetModel
@@ -52,13 +53,13 @@ func randomizedRunHash(seed: UInt64) throws -> UInt64 {
     return sim.traceHash
 }
 
-@Test func sameSeedSameTraceHashDifferentSeedDifferent() throws {
+@Test(.cpuBound) func sameSeedSameTraceHashDifferentSeedDifferent() throws {
     let first = try randomizedRunHash(seed: 1)
     #expect(first == (try randomizedRunHash(seed: 1)))
     #expect(first != (try randomizedRunHash(seed: 2)))
 }
 
-@Test func syntheticWorkloadIsDeterministicAndMatchesTheFluidMakespan() throws {
+@Test(.cpuBound) func syntheticWorkloadIsDeterministicAndMatchesTheFluidMakespan() throws {
     let run = {
         try SyntheticUploadWorkload.runDetailed(
             vms: 3, threadsPerVM: 4, linkBitsPerSecond: 1e9, rttSeconds: 0.010, extraWaitSeconds: 0.005,

@@ -1,4 +1,5 @@
 import SimKernel
+import TestHarness
 import Testing
 
 @testable import NetModel
@@ -67,7 +68,7 @@ struct RandomTopology {
     }
 }
 
-@Test(arguments: 0..<200)
+@Test(.cpuBound, arguments: 0..<200)
 func allocationIsFeasibleCappedAndMaxMinFair(seed: Int) throws {
     var topology = try RandomTopology(seed: UInt64(seed))
     var random = RandomStreams(rootSeed: UInt64(seed)).stream("churn")
@@ -83,7 +84,7 @@ func allocationIsFeasibleCappedAndMaxMinFair(seed: Int) throws {
     }
 }
 
-@Test func completionsMatchTheirAnalyticTimes() throws {
+@Test(.cpuBound) func completionsMatchTheirAnalyticTimes() throws {
     // Two flows share 100 Mbps: 1 MB and 3 MB. The small one ends at 2·8e6/1e8 = 0.16 s; then the big one has
     // 2 MB left at 100 Mbps: 0.16 + 0.16 = 0.32 s.
     var net = NetModel()

@@ -1,12 +1,13 @@
 import Foundation
 import SimKernel
+import TestHarness
 import Testing
 
 @testable import NetModel
 
 /// The queue-burst window (`QueueBurstWindow`): closed form against per-packet stepping, the sawtooth of the
 /// ns-3 point it was built for, CUBIC's regrowth, and its effect inside the NetModel.
-@Suite struct QueueBurstTests {
+@Suite(.cpuBound) struct QueueBurstTests {
     /// Per-packet reference of the Reno window over one chunk: the ODE the closed form integrates, stepped one
     /// packet at a time (below the BDP a packet takes RTT/W, at or above it RTT/BDP; each adds α/W).
     static func referenceReno(

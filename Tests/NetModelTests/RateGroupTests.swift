@@ -1,4 +1,5 @@
 import SimKernel
+import TestHarness
 import Testing
 
 @testable import NetModel
@@ -6,7 +7,7 @@ import Testing
 /// Many classes over one shared account-like resource (the case the rate group serves): `blobs` per-class
 /// resources in front of one shared resource, random sizes, random starts and cancels while time advances.
 /// Every step must stay feasible and max-min fair, whether the model is in its rate group or not.
-@Test(arguments: 0..<30)
+@Test(.cpuBound, arguments: 0..<30)
 func rateGroupKeepsTheAllocationMaxMinFair(seed: Int) throws {
     var random = RandomStreams(rootSeed: UInt64(seed)).stream("group")
     var topology = try RandomTopology(seed: UInt64(seed))
@@ -72,7 +73,7 @@ func rateGroupKeepsTheAllocationMaxMinFair(seed: Int) throws {
 /// classes keep changing: 1-3 connections per blob, each starting a new transfer some time after its last one
 /// completed. With one connection per blob a class empties and reappears at nearly every event (the
 /// 1-thread-per-VM case); with more, classes stay and only their counts change.
-@Test(arguments: 0..<18)
+@Test(.cpuBound, arguments: 0..<18)
 func fastPathsMatchPlainReallocationWhenClassesComeAndGo(seed: Int) throws {
     var random = RandomStreams(rootSeed: UInt64(seed)).stream("come-and-go")
     let blobs = random.uniformInt(in: 8...20)

@@ -9,17 +9,17 @@ import Testing
     /// Unix-epoch seconds of virtual time 0 (Monday 1970-01-05 00:00 UTC, the scenario has no `startsAt`).
     static let originSeconds = 4.0 * 86_400
 
-    @Test func wholeRunBytesPerVMAndCalibrationAgreeWithTheResult() throws {
-        let (run, pcap) = try ExportSupport.export("whole", yaml: ExportSupport.scenarioYAML())
+    @Test func wholeRunBytesPerVMAndCalibrationAgreeWithTheResult() async throws {
+        let (run, pcap) = try await ExportSupport.export("whole", yaml: ExportSupport.scenarioYAML())
         #expect(run.resets == 0 && run.throttledRequests == 0)
         // Every byte the simulator delivered is in the capture: client → server payload = bytesOnWire.
-        let sent = try ExportSupport.ioTotals(pcap, columns: ["SUM(tcp.len)tcp.len && tcp.dstport==80"])
+        let sent = try await ExportSupport.ioTotals(pcap, columns: ["SUM(tcp.len)tcp.len && tcp.dstport==80"])
         #expect(sent.first == Double(run.bytesOnWire), "capture \(sent) vs bytesOnWire \(run.bytesOnWire)")
 
         // Per connection: conv,tcp sees the same client frames; per VM (one per host, round-robin) the payload
         // minus the 500-byte request headers is the measured payload of result.json.
-        let frames = try ExportSupport.conversationFrames(pcap)
-        let segments = try ExportSupport.clientSegments(pcap)
+        let frames = try await ExportSupport.conversationFrames(pcap)
+        let segments = try await ExportSupport.clientSegments(pcap)
         #expect(frames.count == 12, "one connection per VM and thread: \(frames.keys.sorted())")
         for (connection, count) in frames {
             #expect(segments[connection]?.frames == count, "\(connection): conv \(count) frames")
@@ -27,7 +27,7 @@ import Testing
         let seconds = run.measuredInterval.seconds
         for vm in 0..<3 {
             let address = "10.0.0.\(vm + 1)"
-            let requests = try ExportSupport.tshark([
+            let requests = try await ExportSupport.tshark([
                 "-r", pcap, "-o", "http.desegment_body:FALSE", "-Y", "http.request && ip.src == \(address)",
                 "-T", "fields", "-e", "frame.number",
             ]).split(separator: "\n").count
@@ -55,11 +55,11 @@ import Testing
 
     /// A windowed export has no handshakes: calibrate still writes a positive RTT (never `rtt: 0ms`, which a
     /// scenario rejects) or leaves it out with a note.
-    @Test func calibrateOnAWindowedExportWritesNoZeroRTT() throws {
+    @Test func calibrateOnAWindowedExportWritesNoZeroRTT() async throws {
         let yaml = ExportSupport.scenarioYAML(duration: "30s", measurement: "{start: 5s, end: 25s}")
-        let (_, pcap) = try ExportSupport.export("window-rtt", yaml: yaml, pcapArguments: ["--pcap-window", "5s...25s"])
+        let (_, pcap) = try await ExportSupport.export("window-rtt", yaml: yaml, pcapArguments: ["--pcap-window", "5s...25s"])
         let fragment = pcap + ".yaml"
-        _ = try ExportSupport.replsim(["calibrate", pcap, "--out", fragment])
+        _ = try await ExportSupport.replsim(["calibrate", pcap, "--out", fragment])
         let text = try String(contentsOfFile: fragment, encoding: .utf8)
         let rtt = text.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("rtt:") }
         if let rtt {
@@ -72,9 +72,9 @@ import Testing
     }
 
     /// A 20 s window: the capture's aggregate and per-VM payload equal result.json's measured throughput.
-    @Test func windowThroughputAgreesWithTheMeasuredInterval() throws {
+    @Test func windowThroughputAgreesWithTheMeasuredInterval() async throws {
         let yaml = ExportSupport.scenarioYAML(duration: "30s", measurement: "{start: 5s, end: 25s}")
-        let (run, pcap) = try ExportSupport.export("window", yaml: yaml, pcapArguments: ["--pcap-window", "5s...25s"])
+        let (run, pcap) = try await ExportSupport.export("window", yaml: yaml, pcapArguments: ["--pcap-window", "5s...25s"])
         #expect(run.measuredInterval.seconds == 20)
         let addresses = (1...3).map { "10.0.0.\($0)" }
         var columns = ["SUM(tcp.len)tcp.len && tcp.dstport==80", "COUNT(http.request)http.request"]
@@ -83,7 +83,7 @@ import Testing
                 "SUM(tcp.len)tcp.len && ip.src==\(address)", "COUNT(http.request)http.request && ip.src==\(address)",
             ]
         }
-        let totals = try ExportSupport.ioTotals(pcap, columns: columns, options: ["-o", "http.desegment_body:FALSE"])
+        let totals = try await ExportSupport.ioTotals(pcap, columns: columns, options: ["-o", "http.desegment_body:FALSE"])
         try #require(totals.count == columns.count, "io,stat row \(totals)")
         let payload = totals[0] - 500 * totals[1]
         let expected = run.throughputBitsPerSecond * 20 / 8
@@ -93,7 +93,7 @@ import Testing
             let vmExpected = run.perVMThroughputBitsPerSecond[vm] * 20 / 8
             #expect(ExportSupport.within(vmPayload, vmExpected), "VM \(vm): \(vmPayload) vs \(vmExpected) bytes")
         }
-        let times = try ExportSupport.tshark(["-r", pcap, "-T", "fields", "-e", "frame.time_epoch"])
+        let times = try await ExportSupport.tshark(["-r", pcap, "-T", "fields", "-e", "frame.time_epoch"])
             .split(separator: "\n").compactMap { Double($0) }
         #expect(times.allSatisfy { $0 >= Self.originSeconds + 5 && $0 <= Self.originSeconds + 25 })
         #expect(times.count > 100_000)
@@ -101,34 +101,34 @@ import Testing
 
     /// Both circuit legs fail at 3 s (BFD detects in 0.9 s): each reset transfer is one RST, and the retries open
     /// new connections over the internet path (RTT 30 ms).
-    @Test func failoverResetsAreVisible() throws {
+    @Test func failoverResetsAreVisible() async throws {
         let yaml = ExportSupport.scenarioYAML(
             duration: "10s", replication: ", retry: {base: 1s, cap: 2s, jitter: 0}",
             fallback: "  fallbackPaths: [{name: internet, capacity: 50Mbps, rtt: 30ms, loss: 0}]",
             faults: "faults: [{circuitDown: {connection: both, at: 3s, for: 20s, detection: bfd}}]")
-        let (run, pcap) = try ExportSupport.export("failover", yaml: yaml)
+        let (run, pcap) = try await ExportSupport.export("failover", yaml: yaml)
         #expect(run.resets > 0)
-        let resets = try ExportSupport.tshark(["-r", pcap, "-Y", "tcp.flags.reset == 1", "-T", "fields",
+        let resets = try await ExportSupport.tshark(["-r", pcap, "-Y", "tcp.flags.reset == 1", "-T", "fields",
                                                "-e", "frame.time_epoch"])
             .split(separator: "\n").compactMap { Double($0) }
         #expect(resets.count == run.resets, "\(resets.count) RSTs, result.json says \(run.resets) resets")
         #expect(resets.allSatisfy { $0 > Self.originSeconds + 3.9 && $0 < Self.originSeconds + 4 })
-        let syns = try ExportSupport.tshark(["-r", pcap, "-Y", "tcp.flags.syn == 1 && tcp.flags.ack == 0", "-T",
+        let syns = try await ExportSupport.tshark(["-r", pcap, "-Y", "tcp.flags.syn == 1 && tcp.flags.ack == 0", "-T",
                                              "fields", "-e", "frame.time_epoch"]).split(separator: "\n").count
         #expect(syns > 12, "reconnections after the failover: \(syns) SYNs")
-        let sent = try ExportSupport.ioTotals(pcap, columns: ["SUM(tcp.len)tcp.len && tcp.dstport==80"])
+        let sent = try await ExportSupport.ioTotals(pcap, columns: ["SUM(tcp.len)tcp.len && tcp.dstport==80"])
         #expect(sent.first == Double(run.bytesOnWire), "capture \(sent) vs bytesOnWire \(run.bytesOnWire)")
     }
 
-    @Test func windowAndVMSelectionShrinkTheFile() throws {
+    @Test func windowAndVMSelectionShrinkTheFile() async throws {
         let yaml = ExportSupport.scenarioYAML()
-        let (_, whole) = try ExportSupport.export("select-all", yaml: yaml)
-        let (_, part) = try ExportSupport.export("select-part", yaml: yaml,
+        let (_, whole) = try await ExportSupport.export("select-all", yaml: yaml)
+        let (_, part) = try await ExportSupport.export("select-part", yaml: yaml,
                                                  pcapArguments: ["--pcap-window", "2s...4s", "--pcap-vms", "1"])
         let wholeSize = try FileManager.default.attributesOfItem(atPath: whole)[.size] as? Int ?? 0
         let partSize = try FileManager.default.attributesOfItem(atPath: part)[.size] as? Int ?? 0
         #expect(partSize > 0 && partSize * 10 < wholeSize, "selected \(partSize) bytes of \(wholeSize)")
-        let rows = try ExportSupport.tshark(["-r", part, "-T", "fields", "-e", "frame.time_epoch", "-e", "ip.src",
+        let rows = try await ExportSupport.tshark(["-r", part, "-T", "fields", "-e", "frame.time_epoch", "-e", "ip.src",
                                              "-e", "ip.dst"]).split(separator: "\n")
         #expect(!rows.isEmpty)
         for row in rows {
@@ -139,7 +139,7 @@ import Testing
         }
     }
 
-    @Test func badPcapOptionsAreClearErrors() throws {
+    @Test func badPcapOptionsAreClearErrors() async throws {
         let dir = try ExportSupport.folder("errors")
         let scenario = dir.appendingPathComponent("s.yaml").path
         try ExportSupport.scenarioYAML().write(toFile: scenario, atomically: true, encoding: .utf8)
@@ -158,12 +158,12 @@ import Testing
             (["run", scenario, "--pcap", "/nonexistent/dir/x.pcap", "--out", out], 2, "--pcap"),
         ]
         for (arguments, status, message) in cases {
-            let run = try ExportSupport.execute(try ExportSupport.replsimPath(), arguments)
+            let run = try await ExportSupport.execute(try ExportSupport.replsimPath(), arguments)
             #expect(run.status == status, "\(arguments): exit \(run.status), stderr \(run.err)")
             #expect(run.err.contains(message), "\(arguments): stderr \(run.err)")
         }
         // `sweep` with every axis at one value collapses to a single run and exports.
-        let collapsed = try ExportSupport.replsim(["sweep", sweep, "--threads", "2", "--quiet", "--out", out,
+        let collapsed = try await ExportSupport.replsim(["sweep", sweep, "--threads", "2", "--quiet", "--out", out,
                                                    "--pcap", pcap, "--pcap-window", "1s...2s"])
         #expect(collapsed.contains("wrote \(pcap)"))
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Results
 import Scenario
+import TestHarness
 
 /// Scenarios, the `replsim` executable and tshark for the export tests.
 enum ExportSupport {
@@ -53,35 +54,24 @@ enum ExportSupport {
         return found
     }
 
-    /// Runs a program; returns (exit status, stdout, stderr).
-    static func execute(_ program: String, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self),
-                String(decoding: errData, as: UTF8.self))
+    /// Runs a program (off the cooperative pool); returns (exit status, stdout, stderr).
+    static func execute(_ program: String, _ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
+        let run = try await runProgram(program, arguments)
+        return (run.status, run.stdout, run.stderr)
     }
 
     /// `replsim ARGS`; throws unless it exits 0.
     @discardableResult
-    static func replsim(_ arguments: [String]) throws -> String {
-        let run = try execute(try replsimPath(), arguments)
+    static func replsim(_ arguments: [String]) async throws -> String {
+        let run = try await execute(try replsimPath(), arguments)
         guard run.status == 0 else {
             throw ToolFailure(description: "replsim \(arguments) exited \(run.status): \(run.err)")
         }
         return run.out
     }
 
-    static func tshark(_ arguments: [String]) throws -> String {
-        let run = try execute("/usr/bin/tshark", arguments)
+    static func tshark(_ arguments: [String]) async throws -> String {
+        let run = try await execute("/usr/bin/tshark", arguments)
         guard run.status == 0 else {
             throw ToolFailure(description: "tshark \(arguments) exited \(run.status): \(run.err)")
         }
@@ -89,13 +79,13 @@ enum ExportSupport {
     }
 
     /// Writes the scenario, runs `replsim run` with `pcapArguments`, returns the run's result and the pcap path.
-    static func export(_ name: String, yaml: String, pcapArguments: [String] = []) throws -> (RunResult, String) {
+    static func export(_ name: String, yaml: String, pcapArguments: [String] = []) async throws -> (RunResult, String) {
         let dir = try folder(name)
         let scenario = dir.appendingPathComponent("scenario.yaml").path
         try yaml.write(toFile: scenario, atomically: true, encoding: .utf8)
         let pcap = dir.appendingPathComponent("run.pcap").path
         let out = dir.appendingPathComponent("report").path
-        try replsim(["run", scenario, "--quiet", "--out", out, "--pcap", pcap] + pcapArguments)
+        try await replsim(["run", scenario, "--quiet", "--out", out, "--pcap", pcap] + pcapArguments)
         let data = try Data(contentsOf: URL(fileURLWithPath: out).appendingPathComponent("result.json"))
         let file = try JSONDecoder().decode(ResultFile.self, from: data)
         guard let run = file.runs.first else { throw ToolFailure(description: "result.json has no run") }
@@ -104,9 +94,9 @@ enum ExportSupport {
 
     /// Client → server frames per connection (client `address:port`) from `tshark -q -z conv,tcp`. Its byte
     /// columns are rounded to 2-3 digits (`35 MB`), so payload comes from `clientSegments` instead.
-    static func conversationFrames(_ pcap: String) throws -> [String: Int] {
+    static func conversationFrames(_ pcap: String) async throws -> [String: Int] {
         var frames: [String: Int] = [:]
-        for line in try tshark(["-r", pcap, "-q", "-z", "conv,tcp"]).split(separator: "\n") {
+        for line in try await tshark(["-r", pcap, "-q", "-z", "conv,tcp"]).split(separator: "\n") {
             let words = line.split(separator: " ").map(String.init)
             guard words.count > 8, words[1] == "<->" else { continue }
             // A <-> B, then frames and bytes (with a unit) for B → A, A → B and in total, then start and duration.
@@ -118,8 +108,8 @@ enum ExportSupport {
     }
 
     /// Client → server frames and payload bytes per connection (client `address:port`), from every segment.
-    static func clientSegments(_ pcap: String) throws -> [String: (frames: Int, bytes: Int64)] {
-        let text = try tshark(["-r", pcap, "-Y", "tcp.dstport == 80", "-T", "fields", "-e", "ip.src", "-e",
+    static func clientSegments(_ pcap: String) async throws -> [String: (frames: Int, bytes: Int64)] {
+        let text = try await tshark(["-r", pcap, "-Y", "tcp.dstport == 80", "-T", "fields", "-e", "ip.src", "-e",
                                "tcp.srcport", "-e", "tcp.len"])
         var out: [String: (frames: Int, bytes: Int64)] = [:]
         for line in text.split(separator: "\n") {
@@ -133,8 +123,8 @@ enum ExportSupport {
     }
 
     /// One `-z io,stat,0,...` row (a single interval over the whole capture): the column values.
-    static func ioTotals(_ pcap: String, columns: [String], options: [String] = []) throws -> [Double] {
-        let text = try tshark(["-r", pcap, "-q"] + options + ["-z", "io,stat,0," + columns.joined(separator: ",")])
+    static func ioTotals(_ pcap: String, columns: [String], options: [String] = []) async throws -> [Double] {
+        let text = try await tshark(["-r", pcap, "-q"] + options + ["-z", "io,stat,0," + columns.joined(separator: ",")])
         for line in text.split(separator: "\n") where line.contains("<>") {
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
             return cells.dropFirst().compactMap { Double($0) }

@@ -2,10 +2,11 @@ import Foundation
 import Results
 import Scenario
 import SimDriver
+import TestHarness
 import Testing
 
 /// The driver's packet trace without a capture file: order, per-connection life cycle, byte conservation.
-@Suite struct PacketTraceTests {
+@Suite(.cpuBound) struct PacketTraceTests {
     final class Collector {
         var events: [PacketTraceEvent] = []
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestHarness
 import Testing
 
 @testable import Pcap
@@ -9,7 +10,7 @@ import Testing
 /// a hang or unbounded memory (a record claiming 4 GiB must not be allocated). The slowest case and the process's
 /// peak memory are bounded (a hang or a blow-up fails, ordinary speed is not judged). Prints the counts and the seed;
 /// `REPLSIM_FUZZ_SEED` reproduces a run.
-@Suite struct AdversarialPcapTests {
+@Suite(.cpuBound) struct AdversarialPcapTests {
     @Test func mutatedCapturesGiveAReportOrAPcapError() throws {
         let seed = ProcessInfo.processInfo.environment["REPLSIM_FUZZ_SEED"].flatMap(UInt64.init) ?? 20_261_203
         print("adversarial pcaps: reproduce with seed \(seed) (REPLSIM_FUZZ_SEED=\(seed))")

@@ -1,9 +1,10 @@
 import CPcap
 import Foundation
+import TestHarness
 import Testing
 @testable import Pcap
 
-@Suite struct CalibrationTests {
+@Suite(.cpuBound) struct CalibrationTests {
     static func within(_ actual: Double?, _ expected: Double, _ tolerance: Double = 0.01) -> Bool {
         guard let actual else { return false }
         return abs(actual - expected) <= tolerance * abs(expected)

@@ -1,11 +1,12 @@
 import Foundation
+import TestHarness
 import Testing
 @testable import Pcap
 
 /// The exporter's output as Wireshark sees it: tshark's conversation table and IO statistics must agree with
 /// the input model within 1 %. Wireshark's conversation "Bytes" are frame bytes (Ethernet + IP + TCP headers
 /// + payload, SI kB); the payload is those bytes minus 54 per frame and 8 per SYN (MSS + window-scale options).
-@Suite struct ExportTsharkTests {
+@Suite(.cpuBound) struct ExportTsharkTests {
     struct Conversation {
         var a: String
         var b: String
@@ -50,12 +51,12 @@ import Testing
         abs(actual - expected) <= tolerance * abs(expected)
     }
 
-    @Test func conversationBytesAndThroughputMatchTheInput() throws {
+    @Test func conversationBytesAndThroughputMatchTheInput() async throws {
         let path = TestSupport.temporaryPath("conv.pcap")
         let summary = try SyntheticTrace.write(to: path)
         #expect(summary.connections == 3)
         #expect(summary.capturedBytes * 5 < summary.wireBytes, "body frames must be truncated to the snap length")
-        let conv = Self.conversations(try TestSupport.tshark(["-r", path, "-q", "-z", "conv,tcp"]))
+        let conv = Self.conversations(try await TestSupport.tshark(["-r", path, "-q", "-z", "conv,tcp"]))
         #expect(conv.count == 3)
         for (i, client) in SyntheticTrace.clients.enumerated() {
             let row = try #require(conv.first { $0.a == client.description && $0.b == "10.1.0.1:443" },
@@ -70,13 +71,13 @@ import Testing
         }
     }
 
-    @Test func ioStatisticsPerSecondMatchTheRateModel() throws {
+    @Test func ioStatisticsPerSecondMatchTheRateModel() async throws {
         let path = TestSupport.temporaryPath("io.pcap")
         try SyntheticTrace.write(to: path)
         let columns = ["SUM(tcp.len)tcp.len && tcp.dstport==443"]
             + SyntheticTrace.clients.map { "SUM(tcp.len)tcp.len && tcp.srcport==\($0.port)" }
         let stat = "io,stat,1," + columns.joined(separator: ",")
-        let rows = Self.ioRows(try TestSupport.tshark(["-r", path, "-q", "-z", stat]))
+        let rows = Self.ioRows(try await TestSupport.tshark(["-r", path, "-q", "-z", stat]))
         #expect(rows.count == 5, "expected 5 one-second intervals, got \(rows.count)")
         var checked = 0
         for row in rows where row.values.count == 4 {
@@ -93,29 +94,29 @@ import Testing
         #expect(checked >= 12)
     }
 
-    @Test func httpRequestsStatusLinesAndResetAreVisible() throws {
+    @Test func httpRequestsStatusLinesAndResetAreVisible() async throws {
         let path = TestSupport.temporaryPath("http.pcap")
         try SyntheticTrace.write(to: path)
-        let requests = try TestSupport.tshark(["-r", path, "-o", "http.desegment_body:FALSE", "-Y", "http.request",
+        let requests = try await TestSupport.tshark(["-r", path, "-o", "http.desegment_body:FALSE", "-Y", "http.request",
                                                "-T", "fields", "-e", "http.request.uri"])
         #expect(requests.split(separator: "\n").sorted() == ["/vm1/disk0/chunk0", "/vm1/disk1/chunk0",
                                                              "/vm1/disk1/chunk1", "/vm2/disk0/chunk0"])
-        let statuses = try TestSupport.tshark(["-r", path, "-Y", "http.response.code == 201", "-T", "fields",
+        let statuses = try await TestSupport.tshark(["-r", path, "-Y", "http.response.code == 201", "-T", "fields",
                                                "-e", "frame.number"])
         #expect(statuses.split(separator: "\n").count == 4)
-        let resets = try TestSupport.tshark(["-r", path, "-Y", "tcp.flags.reset == 1", "-T", "fields",
+        let resets = try await TestSupport.tshark(["-r", path, "-Y", "tcp.flags.reset == 1", "-T", "fields",
                                              "-e", "tcp.srcport"])
         #expect(resets.split(separator: "\n") == ["50003"])
-        let afterReset = try TestSupport.tshark(["-r", path, "-Y", "tcp.port == 50003 && frame.time_relative > 2.6",
+        let afterReset = try await TestSupport.tshark(["-r", path, "-Y", "tcp.port == 50003 && frame.time_relative > 2.6",
                                                  "-T", "fields", "-e", "frame.number"])
         #expect(afterReset.isEmpty, "connection 50003 sent packets after its reset: \(afterReset)")
     }
 
-    @Test func windowAndClientFilterSelectPackets() throws {
+    @Test func windowAndClientFilterSelectPackets() async throws {
         let path = TestSupport.temporaryPath("window.pcap")
         let window = SyntheticTrace.s...(2 * SyntheticTrace.s)
         try SyntheticTrace.write(to: path, window: window, clientFilter: [SyntheticTrace.clientA.address])
-        let times = try TestSupport.tshark(["-r", path, "-T", "fields", "-e", "frame.time_epoch", "-e", "ip.src",
+        let times = try await TestSupport.tshark(["-r", path, "-T", "fields", "-e", "frame.time_epoch", "-e", "ip.src",
                                             "-e", "ip.dst"])
         let rows = times.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
         #expect(!rows.isEmpty)
@@ -128,7 +129,7 @@ import Testing
         #expect(report.primary?.connections == 2)  // A and C are on 10.0.0.1
     }
 
-    @Test func contractViolationsAreRejectedAndResetIdsCanReopen() throws {
+    @Test func contractViolationsAreRejectedAndResetIdsCanReopen() async throws {
         let path = TestSupport.temporaryPath("order.pcap")
         let pcap = try PcapExporter(path: path)
         let (a, server) = (SyntheticTrace.clientA, SyntheticTrace.server)

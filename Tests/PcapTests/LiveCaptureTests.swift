@@ -1,17 +1,18 @@
 import Foundation
+import TestHarness
 import Testing
 @testable import Pcap
 
 /// Captures a real loopback transfer with libpcap and calibrates on it. Needs capture rights (root here):
 /// without them the test fails with `PcapError.permissionDenied`, it does not skip.
-@Suite struct LiveCaptureTests {
+@Suite(.cpuBound) struct LiveCaptureTests {
     static let connections = 3
     static let requestsPerConnection = 2
     static let bodyBytes = 2 << 20
     /// Each client paces its bodies at this rate, so the throughput calibration must find is known.
     static let pacedRate = 80e6
 
-    @Test func loopbackTransferIsCapturedAndCalibrated() throws {
+    @Test func loopbackTransferIsCapturedAndCalibrated() async throws {
         let (listener, port) = try Loopback.listen()
         defer { close(listener) }
         let path = TestSupport.temporaryPath("live.pcap")
@@ -50,9 +51,9 @@ import Testing
                 }
             }
         }
-        connected.wait()
+        await onOwnThread { connected.wait() }
         for _ in 0..<Self.connections { go.signal() }
-        group.wait()
+        await onOwnThread { group.wait() }
         let stats = try capture.stop()
         #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
         let totalBody = Self.connections * Self.requestsPerConnection * Self.bodyBytes
@@ -102,7 +103,7 @@ import Testing
         }.start()
     }
 
-    @Test func missingInterfaceAndBadFilterGiveClearErrors() throws {
+    @Test func missingInterfaceAndBadFilterGiveClearErrors() async throws {
         let path = TestSupport.temporaryPath("never.pcap")
         #expect { try PcapCapture.start(interface: "nosuch0", filter: "tcp", path: path) } throws: { error in
             guard case PcapError.noSuchInterface(let name, _) = error else { return false }

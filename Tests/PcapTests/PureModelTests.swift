@@ -1,8 +1,9 @@
+import TestHarness
 import Testing
 @testable import Pcap
 
 /// The pure parts of the exporter and the analysis, without files.
-@Suite struct PureModelTests {
+@Suite(.cpuBound) struct PureModelTests {
     @Test func pacerFollowsPiecewiseRatesSkipsGapsAndFallsBack() {
         // 1 Mbit/s for 1 ms (1000 bits), a gap, 2 Mbit/s for 1 ms (2000 bits), then the fallback (2 Mbit/s).
         let rates = [RateSegment(startNs: 0, endNs: 1_000_000, bitsPerSecond: 1e6),

@@ -1,10 +1,11 @@
 import CPcap
 import Foundation
+import TestHarness
 import Testing
 @testable import Pcap
 
 /// Bad captures give a `PcapError` naming the file and position, never a crash or another error type.
-@Suite struct RobustnessTests {
+@Suite(.cpuBound) struct RobustnessTests {
     /// SplitMix64 (Steele et al. 2014): the seeded generator for the fuzz cases.
     struct SplitMix64: RandomNumberGenerator {
         var state: UInt64

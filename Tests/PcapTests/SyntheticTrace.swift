@@ -1,4 +1,5 @@
 import Foundation
+import TestHarness
 @testable import Pcap
 
 /// A known multi-connection trace for the exporter tests: three connections from two client hosts to one
@@ -86,23 +87,13 @@ enum TestSupport {
         var description: String
     }
 
-    /// Runs `/usr/bin/tshark` with `arguments`; returns stdout. Throws with stderr on a non-zero exit.
-    static func tshark(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tshark")
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ToolFailure(description: "tshark \(arguments) exited \(process.terminationStatus): "
-                + String(decoding: errData, as: UTF8.self))
+    /// Runs `/usr/bin/tshark` with `arguments` (off the cooperative pool); returns stdout. Throws with stderr on a
+    /// non-zero exit.
+    static func tshark(_ arguments: [String]) async throws -> String {
+        let run = try await runProgram("/usr/bin/tshark", arguments)
+        guard run.status == 0 else {
+            throw ToolFailure(description: "tshark \(arguments) exited \(run.status): \(run.stderr)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return run.stdout
     }
 }

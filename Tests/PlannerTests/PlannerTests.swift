@@ -2,11 +2,12 @@ import Foundation
 import Planner
 import Results
 import Scenario
+import TestHarness
 import Testing
 
 /// The planner's searches against brute force, monotonicity of the share within target in the bandwidth, and the
 /// formula-vs-simulation property, on three small delta scenarios (debug builds run them in seconds).
-@Suite struct PlannerTests {
+@Suite(.cpuBound) struct PlannerTests {
     static func document(_ vms: String, policer: String = "single", frequency: String = "5m", target: String = "15m")
         throws -> ScenarioDocument
     {

@@ -1,9 +1,10 @@
 import Results
+import TestHarness
 import Testing
 
 @testable import Reports
 
-@Suite struct AnalysisTests {
+@Suite(.cpuBound) struct AnalysisTests {
     func series(_ pairs: [(Int, Double)], vms: Int = 25) -> [RunResult] {
         var file = Fixture.sweep(vms: [vms], threads: pairs.map(\.0))
         for (index, pair) in pairs.enumerated() { file.runs[index].throughputBitsPerSecond = pair.1 }

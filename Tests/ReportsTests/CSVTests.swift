@@ -1,9 +1,10 @@
 import Results
+import TestHarness
 import Testing
 
 @testable import Reports
 
-@Suite struct CSVTests {
+@Suite(.cpuBound) struct CSVTests {
     @Test func headerHasFixedColumnsThenParameters() {
         let csv = CSVReport.render(Fixture.sweep(vms: [3], threads: [1, 8]))
         let lines = csv.components(separatedBy: "\r\n")

@@ -1,5 +1,6 @@
 import Foundation
 import Results
+import TestHarness
 import Testing
 
 @testable import Reports
@@ -8,7 +9,7 @@ import Testing
     import FoundationXML
 #endif
 
-@Suite struct ComparisonTests {
+@Suite(.cpuBound) struct ComparisonTests {
     /// `file` with every run's initial-replication time multiplied by `factor`.
     func scaled(_ file: ResultFile, irTime factor: Double) -> ResultFile {
         var copy = file

@@ -1,4 +1,5 @@
 import Foundation
+import TestHarness
 import Testing
 
 @testable import Reports
@@ -7,7 +8,7 @@ import Testing
 /// Writes a synthetic example report (see `Fixture`) when `REPLSIM_WRITE_EXAMPLE` names a folder:
 /// `REPLSIM_WRITE_EXAMPLE=/tmp/example swift test --skip-build --filter writeExampleReport`.
 /// `results/example/` itself is a real sweep (docs/results.md), not this.
-@Test func writeExampleReport() throws {
+@Test(.cpuBound) func writeExampleReport() throws {
     guard let path = ProcessInfo.processInfo.environment["REPLSIM_WRITE_EXAMPLE"] else { return }
     var file = Fixture.sweep(vms: [3, 10, 25], threads: [1, 2, 4, 8, 16, 32], cycles: true, samples: 60)
     file.referenceRunID = "vms=3,threadsPerVM=32"
@@ -17,7 +18,7 @@ import Testing
 
 /// Writes edge-case reports for looking at in a browser when `REPLSIM_WRITE_GALLERY` names a folder:
 /// a single simulated run, a live run, and a 160-run sweep (5 VM counts × 32 thread counts).
-@Test func writeReportGallery() throws {
+@Test(.cpuBound) func writeReportGallery() throws {
     guard let path = ProcessInfo.processInfo.environment["REPLSIM_WRITE_GALLERY"] else { return }
     let base = URL(fileURLWithPath: path)
     try ReportWriter.write(Fixture.single(cycles: true), to: base.appendingPathComponent("single"))

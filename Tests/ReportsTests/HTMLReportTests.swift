@@ -1,10 +1,11 @@
 import Foundation
 import Results
+import TestHarness
 import Testing
 
 @testable import Reports
 
-@Suite struct HTMLReportTests {
+@Suite(.cpuBound) struct HTMLReportTests {
     /// Self-contained: no external src/href, no scripts, no CSS imports or url(...) fetches.
     func expectSelfContained(_ html: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let lower = html.lowercased()

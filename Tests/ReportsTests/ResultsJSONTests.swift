@@ -1,10 +1,11 @@
 import Foundation
 import Results
+import TestHarness
 import Testing
 
 @testable import Reports
 
-@Suite struct ResultsJSONTests {
+@Suite(.cpuBound) struct ResultsJSONTests {
     @Test func roundTripIsEqualAndByteIdentical() throws {
         let file = Fixture.sweep(vms: [3, 10], threads: [1, 8], cycles: true, perVMSeries: true)
         let first = try ReportWriter.encode(file)

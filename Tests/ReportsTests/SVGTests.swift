@@ -1,10 +1,11 @@
 import Foundation
 import Results
+import TestHarness
 import Testing
 
 @testable import Reports
 
-@Suite struct SVGTests {
+@Suite(.cpuBound) struct SVGTests {
     /// Every numeric attribute of every SVG element parses as a finite number; no "nan"/"inf" anywhere.
     static func expectFiniteCoordinates(_ svg: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let lower = svg.lowercased()
@@ -101,7 +102,7 @@ import Testing
     }
 }
 
-@Suite struct ThreadsChartLegendTests {
+@Suite(.cpuBound) struct ThreadsChartLegendTests {
     @Test func manySeriesCollapseTheLegend() {
         let file = Fixture.sweep(vms: Array(1...20), threads: [1, 8])
         let svg = ThreadsChart.render(ReportAnalysis(file))

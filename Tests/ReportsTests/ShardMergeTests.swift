@@ -1,11 +1,12 @@
 import Foundation
 import Results
+import TestHarness
 import Testing
 
 @testable import Reports
 
 /// Shard parts, their merge, and uncertainty bands over seeds (the model; `CLITests` runs them end to end).
-@Suite struct ShardMergeTests {
+@Suite(.cpuBound) struct ShardMergeTests {
     /// A sweep of 3 points × 3 seeds whose throughput depends on the seed.
     static func seededSweep() -> ResultFile {
         var file = Fixture.sweep(vms: [3, 10, 25], threads: [4])

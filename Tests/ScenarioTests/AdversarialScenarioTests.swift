@@ -1,4 +1,5 @@
 import Foundation
+import TestHarness
 import Testing
 
 @testable import Scenario
@@ -8,7 +9,7 @@ import Testing
 /// estimate is finite, or by positioned errors; never a crash or a hang. The slowest case and the memory the process
 /// peaked at are bounded (a hang or a blow-up fails, ordinary speed is not judged). Prints the counts and the seed;
 /// `REPLSIM_FUZZ_SEED` reproduces a run.
-@Suite struct AdversarialScenarioTests {
+@Suite(.cpuBound) struct AdversarialScenarioTests {
     static let absurd = [
         "count: 10000000", "count: 200000", "size: 4095GB", "size: 4096GB", "chunkSize: 512", "chunkSize: 4MiB",
         "duration: 1000d", "duration: 24h", "uploadThreadsPerVM: 32", "frequency: 30s", "frequency: 1ns",

@@ -1,10 +1,11 @@
 import Foundation
+import TestHarness
 import Testing
 
 @testable import Scenario
 
 /// VMs that differ: a `vms:` list, an inventory CSV, its errors, and the planning churn statistics.
-@Suite struct InventoryTests {
+@Suite(.cpuBound) struct InventoryTests {
     static let header = "VM Name,Hyper-V host,Disk sizes (GB),Used (%),Peak churn (MB/s),Churn trace\n"
 
     func parse(_ csv: String, files: [String: String] = [:]) -> (vms: [InventoryVM], errors: [String]) {

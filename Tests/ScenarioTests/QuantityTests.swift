@@ -1,9 +1,10 @@
 import Foundation
+import TestHarness
 import Testing
 
 @testable import Scenario
 
-@Suite struct QuantityTests {
+@Suite(.cpuBound) struct QuantityTests {
     @Test(
         arguments: [
             ("10Gbps", 10e9), ("500Mbps", 500e6), ("512Kbps", 512e3), ("512kbps", 512e3), ("1.5 Gbps", 1.5e9),

@@ -1,9 +1,10 @@
 @testable import Scenario
+import TestHarness
 import Testing
 
 /// The one range grammar: values, `A...B` closed ranges and comma lists of them; everything else refused with
 /// a message that names the item.
-@Suite struct RangeListTests {
+@Suite(.cpuBound) struct RangeListTests {
     @Test func integersExpandRangesAndListsInOrder() throws {
         #expect(try RangeList.integers("8", least: 1) == [8])
         #expect(try RangeList.integers("1...4", least: 1) == [1, 2, 3, 4])

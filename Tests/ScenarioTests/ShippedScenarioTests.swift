@@ -1,4 +1,5 @@
 import Foundation
+import TestHarness
 import Testing
 
 @testable import Scenario
@@ -14,7 +15,7 @@ let shippedScenarios = [
     "planner/estate-186vms.yaml",
 ]
 
-@Suite struct ShippedScenarioTests {
+@Suite(.cpuBound) struct ShippedScenarioTests {
     @Test(arguments: shippedScenarios)
     func loadsWithoutErrorsAndStartsWithTheQuestion(file: String) throws {
         let path = scenariosDirectory.appendingPathComponent(file).path
@@ -78,7 +79,7 @@ let shippedScenarios = [
 
 /// Seeded random mutations of the shipped scenarios: each must give a document or positioned `ScenarioErrors`,
 /// never a crash. Set `REPLSIM_FUZZ_SEED` to reproduce a run; the seed is printed.
-@Suite struct FuzzTests {
+@Suite(.cpuBound) struct FuzzTests {
     @Test func mutatedScenariosNeverCrash() throws {
         let seed = ProcessInfo.processInfo.environment["REPLSIM_FUZZ_SEED"].flatMap(UInt64.init) ?? 20_261_125
         print("scenario fuzz: reproduce with seed \(seed) (REPLSIM_FUZZ_SEED=\(seed))")

@@ -1,9 +1,10 @@
 import Foundation
+import TestHarness
 import Testing
 
 @testable import Scenario
 
-@Suite struct SweepTests {
+@Suite(.cpuBound) struct SweepTests {
     @Test func expansionOrderAndIds() throws {
         let yaml = minimal(extra: "sweep:\n  vms: [3, 10]\n  threadsPerVM: 1...3")
         let scenario = try ScenarioLoader.parse(yaml: yaml, file: "x.yaml")

@@ -1,4 +1,5 @@
 import Foundation
+import TestHarness
 import Testing
 
 @testable import Scenario
@@ -28,7 +29,7 @@ func minimal(replication: String = "  uploadThreadsPerVM: 4", extra: String = ""
     """
 }
 
-@Suite struct ValidationTests {
+@Suite(.cpuBound) struct ValidationTests {
     @Test func minimalScenarioLoadsWithDefaults() throws {
         let scenario = try ScenarioLoader.parse(yaml: minimal(), file: "dir/min.yaml")
         let doc = scenario.document

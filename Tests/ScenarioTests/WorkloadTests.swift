@@ -1,9 +1,10 @@
 import Foundation
+import TestHarness
 import Testing
 
 @testable import Scenario
 
-@Suite struct WorkloadTests {
+@Suite(.cpuBound) struct WorkloadTests {
     func document(_ yaml: String, directory: String = "/nonexistent") throws(ScenarioErrors) -> ScenarioDocument {
         try ScenarioLoader.parse(yaml: yaml, file: "x.yaml", baseDirectory: directory).document
     }

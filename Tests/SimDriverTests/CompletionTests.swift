@@ -1,6 +1,7 @@
 import Foundation
 import Results
 import Scenario
+import TestHarness
 import Testing
 
 @testable import NetModel
@@ -13,7 +14,7 @@ import UploadCore
 /// leave the finished chunk unacknowledged and its VM stuck; the full default sweep showed it at this point. (In
 /// debug builds the driver's end-of-run invariant also names such a chunk: "transfer ended but the chunk was never
 /// answered".)
-@Test func everyVMFinishesWhenSlotsAreReusedAtOnce() throws {
+@Test(.cpuBound) func everyVMFinishesWhenSlotsAreReusedAtOnce() throws {
     let seed: UInt64 = 1
     let doc = try reference(vms: 10, threads: 32, minutes: 15)
     let result = try SimDriver.run(doc)
@@ -23,7 +24,7 @@ import UploadCore
 }
 
 /// The driver's transfer-owner table keeps a displaced owner until its completion is taken.
-@Test func aReusedSlotKeepsTheEarlierTransfersOwner() throws {
+@Test(.cpuBound) func aReusedSlotKeepsTheEarlierTransfersOwner() throws {
     let run = try ReplicationRun(document: try reference(threads: 1), checkInvariants: true)
     let first = TransferID(slot: 5, generation: 0)
     let second = TransferID(slot: 5, generation: 1)

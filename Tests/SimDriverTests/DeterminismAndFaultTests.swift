@@ -2,6 +2,7 @@ import Foundation
 import Results
 import Scenario
 import SimDriver
+import TestHarness
 import Testing
 
 /// A small world: `vms` VMs with one 2 GiB disk (half used), delta cycles every 30 s, on the reference circuit.
@@ -23,7 +24,7 @@ func smallScenario(seed: UInt64, vms: Int = 2, threads: Int = 4, extra: String =
     return try ScenarioLoader.parse(yaml: yaml, file: "small.yaml").document
 }
 
-@Suite struct DeterminismTests {
+@Suite(.cpuBound) struct DeterminismTests {
     @Test func sameSeedGivesAnIdenticalResult() throws {
         let doc = try smallScenario(seed: 7)
         let a = try SimDriver.run(doc)
@@ -39,7 +40,7 @@ func smallScenario(seed: UInt64, vms: Int = 2, threads: Int = 4, extra: String =
     }
 }
 
-@Suite struct FaultTests {
+@Suite(.cpuBound) struct FaultTests {
     /// Randomized small scenarios with faults; invariants are checked after every core step (a violation traps,
     /// naming the VM). Conservation: bytes acknowledged never exceed what the disks and churn can supply.
     @Test(arguments: 1...120)

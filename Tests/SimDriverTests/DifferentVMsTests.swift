@@ -2,10 +2,11 @@ import Foundation
 import Results
 import Scenario
 import SimDriver
+import TestHarness
 import Testing
 
 /// VMs that differ: each VM copies its own disks, writes its own churn and sits on its own host.
-@Suite struct DifferentVMsTests {
+@Suite(.cpuBound) struct DifferentVMsTests {
     @Test func eachVMCopiesItsOwnDisksAndWritesItsOwnChurn() throws {
         let yaml = """
             name: mixed

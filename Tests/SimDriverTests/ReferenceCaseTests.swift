@@ -2,6 +2,7 @@ import Foundation
 import Results
 import Scenario
 import SimDriver
+import TestHarness
 import Testing
 
 /// Loads a shipped scenario relative to the package root (tests run from anywhere).
@@ -22,7 +23,7 @@ func reference(vms: Int = 3, threads: Int, minutes: Int64 = 6) throws -> Scenari
     return doc
 }
 
-@Suite struct ReferenceCaseTests {
+@Suite(.cpuBound) struct ReferenceCaseTests {
     @Test func raisedThreadsReachThePublished1Point5GbpsBoundByThePageBlob() throws {
         let result = try SimDriver.run(try reference(threads: 8))
         let gbps = result.throughputBitsPerSecond / 1e9

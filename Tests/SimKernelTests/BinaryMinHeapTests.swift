@@ -1,4 +1,5 @@
 import SimKernel
+import TestHarness
 import Testing
 
 private struct Key: HeapElement, Equatable {
@@ -8,7 +9,7 @@ private struct Key: HeapElement, Equatable {
 
 /// Pushes random keys, removes some with `removeAll(where:)` at random moments, and checks that pops come out
 /// sorted and hold exactly the keys that were kept.
-@Test(arguments: 0..<40)
+@Test(.cpuBound, arguments: 0..<40)
 func heapPopsInOrderAfterRemovingSomeElements(seed: Int) {
     var random = RandomStreams(rootSeed: UInt64(seed)).stream("heap")
     var heap = BinaryMinHeap<Key>()

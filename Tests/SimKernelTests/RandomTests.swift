@@ -1,14 +1,15 @@
+import TestHarness
 import Testing
 
 @testable import SimKernel
 
-@Test func splitMix64MatchesReference() {
+@Test(.cpuBound) func splitMix64MatchesReference() {
     // Reference: splitmix64.c seeded with 0 gives 0xe220a8397b1dcdaf first.
     var generator = SplitMix64(seed: 0)
     #expect(generator.next() == 0xe220_a839_7b1d_cdaf)
 }
 
-@Test func goldenOutputsCatchGeneratorChanges() {
+@Test(.cpuBound) func goldenOutputsCatchGeneratorChanges() {
     var stream = RandomStream(seed: 1)
     let first = (0..<4).map { _ in stream.next() }
     #expect(first == RandomGolden.seed1)
@@ -16,7 +17,7 @@ import Testing
     #expect((0..<3).map { _ in named.uniformInt(in: 1...6) } == RandomGolden.dice)
 }
 
-@Test func namedStreamsAreIndependentAndStable() {
+@Test(.cpuBound) func namedStreamsAreIndependentAndStable() {
     let streams = RandomStreams(rootSeed: 2026)
     var a = streams.stream("storage-latency")
     var b = streams.stream("storage-latency")
@@ -29,7 +30,7 @@ import Testing
     #expect(RandomStreams.fnv1a64("a") == 0xaf63_dc4c_8601_ec8c)
 }
 
-@Test(arguments: [UInt64(3), 6, 7, 1000])
+@Test(.cpuBound, arguments: [UInt64(3), 6, 7, 1000])
 func uniformIntIsInRangeAndRoughlyUniform(bound: UInt64) {
     let seed: UInt64 = 99
     var stream = RandomStream(seed: seed)
@@ -43,7 +44,7 @@ func uniformIntIsInRangeAndRoughlyUniform(bound: UInt64) {
     #expect(stream.uniformInt(in: -3...(-3)) == -3)
 }
 
-@Test func distributionsHaveTheirMoments() {
+@Test(.cpuBound) func distributionsHaveTheirMoments() {
     let seed: UInt64 = 5
     var stream = RandomStream(seed: seed)
     let n = 200_000

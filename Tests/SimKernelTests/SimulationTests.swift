@@ -1,3 +1,4 @@
+import TestHarness
 import Testing
 
 @testable import SimKernel
@@ -7,7 +8,7 @@ struct Tick: TraceableEvent, Equatable {
     var traceCode: UInt64 { id }
 }
 
-@Test func timeConversionsRoundAndSaturate() {
+@Test(.cpuBound) func timeConversionsRoundAndSaturate() {
     #expect(SimTime.seconds(1.5).nanoseconds == 1_500_000_000)
     #expect(SimTime.milliseconds(10).nanoseconds == 10_000_000)
     #expect(SimDuration.seconds(0.9).nanoseconds == 900_000_000)
@@ -16,7 +17,7 @@ struct Tick: TraceableEvent, Equatable {
     #expect(SimTime.seconds(2) - SimTime.seconds(0.5) == .milliseconds(1500))
 }
 
-@Test func queueOrdersByTimeThenInsertion() {
+@Test(.cpuBound) func queueOrdersByTimeThenInsertion() {
     var queue = EventQueue<Int>()
     queue.push(3, at: .seconds(2))
     queue.push(1, at: .seconds(1))
@@ -27,7 +28,7 @@ struct Tick: TraceableEvent, Equatable {
     #expect(order == [0, 1, 2, 3])
 }
 
-@Test func queueMatchesSortedOrderOnRandomInput() {
+@Test(.cpuBound) func queueMatchesSortedOrderOnRandomInput() {
     let seed: UInt64 = 42
     var random = RandomStream(seed: seed)
     var queue = EventQueue<Int>()
@@ -43,7 +44,7 @@ struct Tick: TraceableEvent, Equatable {
     #expect(popped.map(\.1) == expected.map(\.1), "reproduce with seed \(seed)")
 }
 
-@Test func cancelledEventsDoNotRun() {
+@Test(.cpuBound) func cancelledEventsDoNotRun() {
     let sim = Simulation<Tick>()
     sim.schedule(at: .seconds(1), Tick(id: 1))
     let handle = sim.schedule(at: .seconds(2), Tick(id: 2))
@@ -56,7 +57,7 @@ struct Tick: TraceableEvent, Equatable {
     sim.cancel(handle)  // cancelling again, after the run: a no-op
 }
 
-@Test func runStopsAtTimeBudgetAndPredicate() {
+@Test(.cpuBound) func runStopsAtTimeBudgetAndPredicate() {
     let sim = Simulation<Tick>()
     for second in 1...10 { sim.schedule(at: .seconds(Double(second)), Tick(id: UInt64(second))) }
     #expect(sim.run(until: .seconds(3.5)) { _, _ in } == .reachedTime)
@@ -68,7 +69,7 @@ struct Tick: TraceableEvent, Equatable {
     #expect(sim.now == .seconds(7))
 }
 
-@Test func handlerCanScheduleAndPastTimesClampToNow() {
+@Test(.cpuBound) func handlerCanScheduleAndPastTimesClampToNow() {
     let sim = Simulation<Tick>()
     sim.schedule(at: .seconds(1), Tick(id: 1))
     var times: [SimTime] = []
@@ -79,7 +80,7 @@ struct Tick: TraceableEvent, Equatable {
     #expect(times == [.seconds(1), .seconds(1), .seconds(1)])
 }
 
-@Test func traceHashDependsOnTimesAndCodesNotSequence() {
+@Test(.cpuBound) func traceHashDependsOnTimesAndCodesNotSequence() {
     func hash(_ events: [(Double, UInt64)]) -> UInt64 {
         let sim = Simulation<Tick>()
         for (time, id) in events { sim.schedule(at: .seconds(time), Tick(id: id)) }

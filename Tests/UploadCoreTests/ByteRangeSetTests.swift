@@ -1,8 +1,9 @@
+import TestHarness
 import Testing
 
 @testable import UploadCore
 
-@Suite struct ByteRangeSetTests {
+@Suite(.cpuBound) struct ByteRangeSetTests {
     @Test func insertMergesOverlappingAndTouchingRanges() {
         var set = ByteRangeSet()
         #expect(set.insert(0..<10) == 10)

@@ -1,8 +1,9 @@
+import TestHarness
 import Testing
 
 @testable import UploadCore
 
-@Suite struct ConfigurationTests {
+@Suite(.cpuBound) struct ConfigurationTests {
     @Test(arguments: [1, 4, 32])
     func acceptsThreadCountsInRange(threads: Int) throws {
         let configuration = try UploadCoreConfiguration(

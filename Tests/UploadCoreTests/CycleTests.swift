@@ -1,8 +1,9 @@
+import TestHarness
 import Testing
 
 @testable import UploadCore
 
-@Suite struct CycleTests {
+@Suite(.cpuBound) struct CycleTests {
     private func deltaOnly(threads: Int = 4, diskBytes: Int64 = 64 * MiB, chunk: Int64 = 64 * KiB) throws
         -> UploadCoreConfiguration
     {
@@ -113,7 +114,7 @@ import Testing
 
 /// Memory of delta and resync cycles follows the threads and the ranges, not the bytes they move: a cycle's chunks
 /// are cut as threads take them, in the order and with the IDs that queueing them all at seal time gave.
-@Suite struct CycleChunkCuttingTests {
+@Suite(.cpuBound) struct CycleChunkCuttingTests {
     private static let pieceBytes: Int64 = 4096
 
     private static func configuration(threads: Int = 8) throws -> UploadCoreConfiguration {

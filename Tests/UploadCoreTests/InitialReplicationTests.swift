@@ -1,8 +1,9 @@
+import TestHarness
 import Testing
 
 @testable import UploadCore
 
-@Suite struct InitialReplicationTests {
+@Suite(.cpuBound) struct InitialReplicationTests {
     @Test func copiesSeveralDisksOneAtATimeAndFinishes() throws {
         let configuration = try UploadCoreConfiguration(
             disks: [
@@ -80,7 +81,7 @@ import Testing
 
 /// Memory of initial replication follows the threads, not the disk's size over the chunk size: a disk's chunks are
 /// cut as threads take them, in the order and with the IDs cutting them all at once gave.
-@Suite struct InitialChunkCuttingTests {
+@Suite(.cpuBound) struct InitialChunkCuttingTests {
     @Test func queueHoldsAtMostOneChunkPerThreadAhead() throws {
         let configuration = try UploadCoreConfiguration(
             disks: [DiskSpec(sizeBytes: 64 * MiB, usedExtents: [0..<MiB, 3 * MiB..<64 * MiB])],

@@ -1,9 +1,10 @@
+import TestHarness
 import Testing
 
 @testable import UploadCore
 
 /// The mock is only a safety net if it rejects illegal actions: feed it some by hand.
-@Suite struct MockDriverTests {
+@Suite(.cpuBound) struct MockDriverTests {
     private func driver() throws -> MockUploadDriver {
         let configuration = try UploadCoreConfiguration(
             disks: [DiskSpec(sizeBytes: 8 * MiB, usedBytes: 0)], threadsPerVM: 2, chunkBytes: MiB,

@@ -1,3 +1,4 @@
+import TestHarness
 import Testing
 
 @testable import UploadCore
@@ -5,7 +6,7 @@ import Testing
 /// Hundreds of small seeded scenarios with random failures, throttling, writes and host restarts, driven through
 /// the validating mock, which throws on any illegal action. At the end everything sealed must be committed or
 /// superseded, nothing left over, and the counters consistent.
-@Suite struct RandomizedTests {
+@Suite(.cpuBound) struct RandomizedTests {
     static let seedsPerBatch: UInt64 = 60
 
     @Test(arguments: 0..<5)

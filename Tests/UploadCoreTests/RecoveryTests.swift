@@ -1,8 +1,9 @@
+import TestHarness
 import Testing
 
 @testable import UploadCore
 
-@Suite struct RecoveryTests {
+@Suite(.cpuBound) struct RecoveryTests {
     /// A host restart mid-cycle: committed cycles stay committed, acknowledged chunks are not sent again, and the
     /// bytes sent again are exactly those in flight at the restart.
     @Test func restartMidCycleLosesNothingAndResendsOnlyTheInFlightChunks() throws {

@@ -1,8 +1,9 @@
+import TestHarness
 import Testing
 
 @testable import UploadCore
 
-@Suite struct RetryTests {
+@Suite(.cpuBound) struct RetryTests {
     private func oneChunk(_ policy: RetryPolicy, threads: Int = 1, chunks: Int64 = 1) throws -> UploadCoreConfiguration
     {
         try UploadCoreConfiguration(

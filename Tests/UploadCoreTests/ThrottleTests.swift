@@ -1,8 +1,9 @@
+import TestHarness
 import Testing
 
 @testable import UploadCore
 
-@Suite struct ThrottleTests {
+@Suite(.cpuBound) struct ThrottleTests {
     @Test func computesLocalWeekdayAndHourWithoutFoundation() throws {
         let utc = try BandwidthThrottle(workHourBitsPerSecond: 1, nonWorkHourBitsPerSecond: 2)
         #expect(utc.localWeekdayAndHour(at: 0) == (.thursday, 0))
