@@ -13,7 +13,7 @@ import SimDriver
 /// search reuses the 100 % search's runs and the what-if reuses both.
 public final class Planner: @unchecked Sendable {
     /// What to plan for and how hard to search.
-    public struct Options: Sendable {
+    public struct Options: Sendable, Codable, Equatable {
         /// Seeds: one search per seed.
         public var seeds: [UInt64]
         /// Bandwidth for the achievable-RPO answer (nil: the scenario's circuit bandwidth), bits/s.
@@ -26,8 +26,19 @@ public final class Planner: @unchecked Sendable {
         /// Start the search at the sustained load (see `FormulaAnswer.sustainedBitsPerSecond`): below it a backlog
         /// grows without bound, which a finite simulated run may not yet show.
         public var sustainedLoadFloor: Bool
-        /// Parallel runs.
-        public var jobs: Int
+        /// Parallel runs (the machine's, so not part of what a plan computes: not encoded).
+        public var jobs = 1
+
+        enum CodingKeys: String, CodingKey {
+            case seeds, bandwidthBitsPerSecond, minimumBitsPerSecond, maximumBitsPerSecond, tolerance, sustainedLoadFloor
+        }
+
+        /// These options with `jobs` 1, as a part records them.
+        var withoutJobs: Options {
+            var copy = self
+            copy.jobs = 1
+            return copy
+        }
 
         public init(
             seeds: [UInt64], bandwidthBitsPerSecond: Double? = nil, minimumBitsPerSecond: Double = 1e6,
@@ -52,11 +63,13 @@ public final class Planner: @unchecked Sendable {
     /// The shares of cycles within the target RPO the bandwidth answers are for.
     public static let targetShares = [1.0, 0.9]
 
+    /// The document as given, and as the plan simulates it (delta only, churn × (1 + growth)).
+    let given: ScenarioDocument
     let base: ScenarioDocument
     let options: Options
     let settings: PlanSettings
     private let lock = NSLock()
-    private var cache: [Key: RunResult] = [:]
+    private var cache: [Key: Evaluation] = [:]
 
     private struct Key: Hashable {
         var seed: UInt64
@@ -87,6 +100,7 @@ public final class Planner: @unchecked Sendable {
             doc.vms.churn = doc.vms.churn.scaled(by: growth)
         }
         base = doc
+        given = document
         self.options = options
     }
 
@@ -105,8 +119,8 @@ public final class Planner: @unchecked Sendable {
             sustainedBitsPerSecond: mean * wire)
     }
 
-    /// Simulates `seed` at `bitsPerSecond` (cached).
-    func evaluate(seed: UInt64, bitsPerSecond: Double) throws -> RunResult {
+    /// Simulates `seed` at `bitsPerSecond` and keeps what the plan reads of the run (cached).
+    func evaluate(seed: UInt64, bitsPerSecond: Double) throws -> Evaluation {
         let key = Key(seed: seed, bitsPerSecond: bitsPerSecond)
         lock.lock()
         if let hit = cache[key] {
@@ -120,10 +134,25 @@ public final class Planner: @unchecked Sendable {
         let result = try SimDriver.run(
             doc, id: "seed=\(seed),bandwidth=\(Int64(bitsPerSecond))",
             options: SimDriver.Options(checkInvariants: false))
+        let evaluation = Evaluation(seed: seed, bitsPerSecond: bitsPerSecond, run: result)
+        remember([evaluation])
+        return evaluation
+    }
+
+    /// Adds evaluations simulated elsewhere (another shard's) to the cache.
+    func remember(_ evaluations: [Evaluation]) {
         lock.lock()
-        cache[key] = result
+        for evaluation in evaluations {
+            cache[Key(seed: evaluation.seed, bitsPerSecond: evaluation.bitsPerSecond)] = evaluation
+        }
         lock.unlock()
-        return result
+    }
+
+    /// Every evaluation of `seed` so far, in ascending bandwidth.
+    func evaluations(of seed: UInt64) -> [Evaluation] {
+        lock.lock()
+        defer { lock.unlock() }
+        return cache.values.filter { $0.seed == seed }.sorted { $0.bitsPerSecond < $1.bitsPerSecond }
     }
 
     /// Runs simulated so far.
@@ -133,11 +162,9 @@ public final class Planner: @unchecked Sendable {
         return cache.count
     }
 
-    static func share(_ run: RunResult) -> Double { run.cycles?.shareWithinTargetRPO ?? 0 }
-
     /// Share of `seed`'s cycles within the target RPO at `bitsPerSecond` (simulated once, then cached).
     public func shareWithinTarget(seed: UInt64, bitsPerSecond: Double) throws -> Double {
-        Self.share(try evaluate(seed: seed, bitsPerSecond: bitsPerSecond))
+        try evaluate(seed: seed, bitsPerSecond: bitsPerSecond).share
     }
 
     /// The lowest bandwidth the searches start from: the sustained load (halved for a dual policer) within the
@@ -156,7 +183,7 @@ public final class Planner: @unchecked Sendable {
     /// not met at the maximum.
     /// - Complexity: O(log(range / tolerance)) simulated runs.
     public func minimumBandwidth(seed: UInt64, share target: Double, knownPass: Double? = nil) throws -> Double? {
-        let passes = { (bits: Double) throws -> Bool in Self.share(try self.evaluate(seed: seed, bitsPerSecond: bits)) >= target - 1e-12 }
+        let passes = { (bits: Double) throws -> Bool in try self.evaluate(seed: seed, bitsPerSecond: bits).share >= target - 1e-12 }
         var low = floorBitsPerSecond
         if try passes(low) { return low }
         var high: Double
@@ -180,21 +207,42 @@ public final class Planner: @unchecked Sendable {
     /// Search points are whole kbit/s, so that runs are reproducible from the printed value.
     static func rounded(_ bits: Double) -> Double { (bits / 1000).rounded() * 1000 }
 
-    /// Every answer of the plan.
+    /// Every answer of the plan: every seed's searches (``searchSeed(_:)``, in parallel), then
+    /// ``assemble(_:)``.
     public func plan() throws -> Plan {
+        try assemble(try parallelMap(options.seeds, jobs: options.jobs) { try self.searchSeed($0) })
+    }
+
+    /// One seed's share of the plan, independent of every other seed (a unit of `replsim plan --shard`): its
+    /// searches for each target share (the 90 % search starts under the 100 % answer), and its run at the
+    /// achievable-RPO bandwidth.
+    public func searchSeed(_ seed: UInt64) throws -> SeedOutcome {
+        var answers: [Double?] = []
+        var pass: Double?
+        for target in Self.targetShares {
+            let answer = try minimumBandwidth(seed: seed, share: target, knownPass: pass)
+            answers.append(answer)
+            pass = answer ?? pass
+        }
+        _ = try evaluate(seed: seed, bitsPerSecond: achievableBitsPerSecond)
+        return SeedOutcome(seed: seed, answers: answers, evaluations: evaluations(of: seed))
+    }
+
+    /// The bandwidth of the achievable-RPO answer: `--bandwidth`, else the scenario's circuit.
+    var achievableBitsPerSecond: Double {
+        options.bandwidthBitsPerSecond ?? base.network.circuit?.bandwidthBitsPerSecond ?? 0
+    }
+
+    /// The plan from every seed's outcome (in seed order), whether searched here or on other machines: the
+    /// outcomes' evaluations join the cache, and what needs every seed's answers (the what-if at the p50 of the
+    /// 90 % answers; each seed's share at the maximum when a target is unreachable) is simulated here unless
+    /// cached. Depends only on the outcomes, so a merged plan equals a single machine's.
+    public func assemble(_ outcomes: [SeedOutcome]) throws -> Plan {
+        precondition(outcomes.map(\.seed) == options.seeds, "one outcome per seed, in seed order")
+        for outcome in outcomes { remember(outcome.evaluations) }
         let seeds = options.seeds
         let formula = self.formula
-        // One search per seed and target; the 90 % search starts under the 100 % answer.
-        let perSeed: [[Double?]] = try parallelMap(seeds, jobs: options.jobs) { seed in
-            var answers: [Double?] = []
-            var pass: Double?
-            for target in Self.targetShares {
-                let answer = try self.minimumBandwidth(seed: seed, share: target, knownPass: pass)
-                answers.append(answer)
-                pass = answer ?? pass
-            }
-            return answers
-        }
+        let perSeed = outcomes.map(\.answers)
         var problems: [String] = []
         var bandwidth: [BandwidthAnswer] = []
         for (index, target) in Self.targetShares.enumerated() {
@@ -207,7 +255,9 @@ public final class Planner: @unchecked Sendable {
             let run = try evaluate(seed: medianSeed, bitsPerSecond: at)
             var closest: Double?
             if band == nil {
-                let shares = try seeds.map { Self.share(try evaluate(seed: $0, bitsPerSecond: options.maximumBitsPerSecond)) }
+                let shares = try parallelMap(seeds, jobs: options.jobs) {
+                    try self.evaluate(seed: $0, bitsPerSecond: self.options.maximumBitsPerSecond).share
+                }
                 closest = Band(samples: shares).p50
                 problems.append(
                     "\(Self.percent(target)) of cycles within the \(Self.duration(settings(base).target)) target RPO cannot "
@@ -226,13 +276,13 @@ public final class Planner: @unchecked Sendable {
                     closestShare: closest))
         }
 
-        let given = options.bandwidthBitsPerSecond ?? base.network.circuit?.bandwidthBitsPerSecond ?? 0
+        let given = achievableBitsPerSecond
         let atGiven = try parallelMap(seeds, jobs: options.jobs) { try self.evaluate(seed: $0, bitsPerSecond: given) }
         let achievable = AchievableRPO(
             bandwidthBitsPerSecond: given,
-            rpo100Seconds: Self.band(atGiven) { $0.cycles?.rpoSeconds.max },
-            rpo90Seconds: Self.band(atGiven) { $0.cycles?.rpoSeconds.p90 },
-            shareWithinTarget: Self.band(atGiven) { $0.cycles?.shareWithinTargetRPO },
+            rpo100Seconds: Self.band(atGiven) { $0.rpoMaxSeconds },
+            rpo90Seconds: Self.band(atGiven) { $0.rpoP90Seconds },
+            shareWithinTarget: Self.band(atGiven) { $0.shareWithinTargetRPO },
             binding: atGiven[seeds.count / 2].bottleneck)
 
         var whatIf: WhatIf?
@@ -241,10 +291,10 @@ public final class Planner: @unchecked Sendable {
             let runs = try parallelMap(seeds, jobs: options.jobs) { try self.evaluate(seed: $0, bitsPerSecond: bits) }
             whatIf = WhatIf(
                 bandwidthBitsPerSecond: bits,
-                violations: Band(samples: runs.map { Double($0.cycles?.violations?.count ?? 0) }),
-                longestSeconds: Band(samples: runs.map { $0.cycles?.violations?.longestSeconds ?? 0 }),
-                peakPerDay: Band(samples: runs.map { Double($0.cycles?.violations?.peakPerDay ?? 0) }),
-                worstRPOSeconds: Band(samples: runs.map { $0.cycles?.rpoSeconds.max ?? 0 }))
+                violations: Band(samples: runs.map { Double($0.violations ?? 0) }),
+                longestSeconds: Band(samples: runs.map { $0.longestViolationSeconds ?? 0 }),
+                peakPerDay: Band(samples: runs.map { Double($0.violationsPeakPerDay ?? 0) }),
+                worstRPOSeconds: Band(samples: runs.map { $0.rpoMaxSeconds ?? 0 }))
         }
         let circuit = base.network.circuit
         return Plan(
@@ -297,7 +347,7 @@ public final class Planner: @unchecked Sendable {
             + "\(Self.bits(formula.bitsPerSecond)) (\(direction)): " + (reasons.isEmpty ? "they agree within the tolerance" : reasons.joined(separator: "; ")) + "."
     }
 
-    static func band(_ runs: [RunResult], _ value: (RunResult) -> Double?) -> Band? {
+    static func band(_ runs: [Evaluation], _ value: (Evaluation) -> Double?) -> Band? {
         let values = runs.compactMap(value)
         return values.count == runs.count && !values.isEmpty ? Band(samples: values) : nil
     }

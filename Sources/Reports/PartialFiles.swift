@@ -6,7 +6,7 @@ public enum PartialFiles {
     /// Writes `part` as `dir/part-IIII-of-NNNN.json` (the folder is created if missing) and returns its URL.
     /// - Throws: ``ReportError`` for an unencodable value or an I/O failure (naming the path).
     @discardableResult
-    public static func write(_ part: PartialResult, into dir: URL) throws(ReportError) -> URL {
+    public static func write<Payload>(_ part: ShardPart<Payload>, into dir: URL) throws(ReportError) -> URL {
         let data = try ReportWriter.encodeJSON(part)
         try ReportWriter.createDirectory(dir)
         let url = dir.appendingPathComponent(part.fileName)
@@ -14,18 +14,33 @@ public enum PartialFiles {
         return url
     }
 
-    /// Reads one part; refuses a format this build does not know before decoding the rest.
-    /// - Throws: ``ReportError`` naming the file (and the field, for a malformed part).
-    public static func load(_ url: URL) throws(ReportError) -> PartialResult {
-        struct Format: Decodable { var partialFormat: Int }
-        let data = try ReportWriter.read(url)
-        let format = try ReportWriter.decodeJSON(Format.self, from: data, source: url.path).partialFormat
-        guard format == PartialResult.currentFormat else {
-            throw .badInput(
-                source: url.path,
-                reason: "partialFormat \(format) is not supported (this build reads \(PartialResult.currentFormat))")
+    /// The `work` of the part at `url` (`"runs"`, `"plan"`), read before the rest, so that `merge` knows which
+    /// kind of job it joins; refuses a format this build does not know.
+    /// - Throws: ``ReportError`` naming the file.
+    public static func work(of url: URL) throws(ReportError) -> String {
+        try work(of: ReportWriter.read(url), source: url.path)
+    }
+
+    static func work(of data: Data, source: String) throws(ReportError) -> String {
+        struct Header: Decodable {
+            var partialFormat: Int
+            var work: String?
         }
-        let part = try ReportWriter.decodeJSON(PartialResult.self, from: data, source: url.path)
+        let header = try ReportWriter.decodeJSON(Header.self, from: data, source: source)
+        guard header.partialFormat == partialFormat else {
+            throw .badInput(
+                source: source,
+                reason: "partialFormat \(header.partialFormat) is not supported (this build reads \(partialFormat))")
+        }
+        guard let work = header.work else { throw .badInput(source: source, reason: "no 'work' field") }
+        return work
+    }
+
+    private static var partialFormat: Int { PartialResult.currentFormat }
+
+    /// Reads one part of a sweep's or a scenario's runs; see ``load(_:as:)``.
+    public static func load(_ url: URL) throws(ReportError) -> PartialResult {
+        let part = try load(url, as: ResultFile.self)
         if let result = part.result {
             var seen = Set<String>()
             for run in result.runs where !seen.insert(run.id).inserted {
@@ -33,6 +48,19 @@ public enum PartialFiles {
             }
         }
         return part
+    }
+
+    /// Reads one part of a job of `Payload`'s kind; refuses a format this build does not know, and a part of
+    /// another kind of job, before decoding the rest.
+    /// - Throws: ``ReportError`` naming the file (and the field, for a malformed part).
+    public static func load<Payload>(_ url: URL, as: Payload.Type) throws(ReportError) -> ShardPart<Payload> {
+        let data = try ReportWriter.read(url)
+        let work = try work(of: data, source: url.path)
+        guard work == Payload.work else {
+            throw .badInput(
+                source: url.path, reason: "holds work '\(work)', not '\(Payload.work)' like the other parts: another kind of job")
+        }
+        return try ReportWriter.decodeJSON(ShardPart<Payload>.self, from: data, source: url.path)
     }
 
     /// The part files named by `paths`: a file stands for itself, a folder for its `part-*.json` files in name

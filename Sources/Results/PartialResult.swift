@@ -1,25 +1,39 @@
-/// One slice of a job that is split over machines: `replsim sweep|run … --shard i/n` writes one, and
-/// `replsim merge` joins all `n` of them into the `result.json` a single machine would have written.
+/// What a part of one kind of job carries besides the shard bookkeeping: a sweep's runs (``ResultFile``, work
+/// `"runs"`) or a planner's evaluations (`PlanPart` in module Planner, work `"plan"`).
+public protocol PartPayload: Codable, Sendable, Equatable {
+    /// The part's `work` value for this kind of job.
+    static var work: String { get }
+    /// The JSON field of the part that holds the payload.
+    static var field: String { get }
+    /// What one entry (one unit's output) is called in errors: `"runs"`.
+    static var entryName: String { get }
+    /// What every part of one job must share, named in errors when it differs: `"result header"`.
+    static var headerName: String { get }
+    /// Entries held: one per unit of the shard.
+    var entryCount: Int { get }
+    /// Whether `self` and `other` can be parts of one job (their shared header is equal).
+    func sameHeader(as other: Self) -> Bool
+}
+
+/// One slice of a job that is split over machines: `replsim sweep|run|plan … --shard i/n` writes one, and
+/// `replsim merge` joins all `n` of them into the files a single machine would have written.
 ///
-/// A job is a fixed, ordered list of independent *units* (a sweep's runs: every point × seed, in sweep order).
-/// Shard `i` of `n` owns the positions ``Shard/assignment(units:count:)`` deals it: an equal share, mixed over the
-/// whole sweep so that every shard gets some of the cheap and some of the expensive points. The format is not tied to sweeps: ``work`` names what a unit is and
-/// which payload field carries the shard's share (`"runs"` → ``result``); another kind of job (for example the
-/// evaluations of a planner) adds its own kind and payload field and reuses the shard bookkeeping and the checks
-/// of ``PartialResult/merge(_:tool:)``.
+/// A job is a fixed, ordered list of independent *units* (a sweep's runs: every point × seed, in sweep order; a
+/// plan's per-seed searches). Shard `i` of `n` owns the positions ``Shard/assignment(units:count:)`` deals it: an
+/// equal share, mixed over the whole job so that every shard gets some of the cheap and some of the expensive
+/// units. ``work`` names what a unit is and which JSON field carries the shard's share (`"runs"` → `result`,
+/// `"plan"` → `plan`); the bookkeeping and the checks of ``checked(_:tool:)`` are the same for every kind.
 ///
 /// `docs/scaleout.md` documents the file field by field.
-public struct PartialResult: Codable, Sendable, Equatable {
+public struct ShardPart<Payload: PartPayload>: Codable, Sendable, Equatable {
     /// The version of this file format that this module writes and reads.
-    public static let currentFormat = 1
-    /// ``work`` of a sweep's or a scenario's runs.
-    public static let runsWork = "runs"
+    public static var currentFormat: Int { partialFormatVersion }
 
     /// Format version of this file (``currentFormat``).
     public var partialFormat: Int
     /// The program and version that wrote the part; `merge` accepts parts of its own version only.
     public var tool: String
-    /// What a unit is, and so which payload field is set: `"runs"` (``result``).
+    /// What a unit is, and so which payload field is set (``PartPayload/work``).
     public var work: String
     /// The identity of the whole job (same for every shard of it): a digest of every unit's id and fully
     /// resolved input. Parts with different fingerprints belong to different jobs.
@@ -31,26 +45,87 @@ public struct PartialResult: Codable, Sendable, Equatable {
     /// Positions (0-based, ascending) in the whole job of this shard's units; parallel to the payload's entries.
     /// Written for readers; `merge` checks them against ``Shard/assignment(units:count:)``.
     public var unitIndices: [Int]
-    /// For `work == "runs"`: the result file as a single machine writes it, holding only this shard's runs
-    /// (in ``unitIndices`` order).
-    public var result: ResultFile?
+    /// This shard's share of the job (its units' outputs, in ``unitIndices`` order), under the JSON field
+    /// ``PartPayload/field``.
+    public var payload: Payload?
 
-    public init(
-        tool: String, work: String = PartialResult.runsWork, fingerprint: String, shard: Shard, unitCount: Int,
-        result: ResultFile?
-    ) {
-        self.partialFormat = Self.currentFormat
+    public init(tool: String, fingerprint: String, shard: Shard, unitCount: Int, payload: Payload?) {
+        self.partialFormat = partialFormatVersion
         self.tool = tool
-        self.work = work
+        self.work = Payload.work
         self.fingerprint = fingerprint
         self.shard = shard
         self.unitCount = unitCount
         self.unitIndices = shard.unitIndices(of: unitCount)
-        self.result = result
+        self.payload = payload
     }
 
     /// The file name a shard writes into its output folder: `part-0003-of-0008.json`.
     public var fileName: String { shard.fileName }
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        partialFormat = try c.decode(Int.self, forKey: Key("partialFormat"))
+        tool = try c.decode(String.self, forKey: Key("tool"))
+        work = try c.decode(String.self, forKey: Key("work"))
+        fingerprint = try c.decode(String.self, forKey: Key("fingerprint"))
+        shard = try c.decode(Shard.self, forKey: Key("shard"))
+        unitCount = try c.decode(Int.self, forKey: Key("unitCount"))
+        unitIndices = try c.decode([Int].self, forKey: Key("unitIndices"))
+        payload = try c.decodeIfPresent(Payload.self, forKey: Key(Payload.field))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(partialFormat, forKey: Key("partialFormat"))
+        try c.encode(tool, forKey: Key("tool"))
+        try c.encode(work, forKey: Key("work"))
+        try c.encode(fingerprint, forKey: Key("fingerprint"))
+        try c.encode(shard, forKey: Key("shard"))
+        try c.encode(unitCount, forKey: Key("unitCount"))
+        try c.encode(unitIndices, forKey: Key("unitIndices"))
+        try c.encodeIfPresent(payload, forKey: Key(Payload.field))
+    }
+}
+
+/// The part format version (``ShardPart/currentFormat``).
+let partialFormatVersion = 1
+
+/// A part of a sweep's or a scenario's runs: its payload is the result file as a single machine writes it,
+/// holding only this shard's runs.
+public typealias PartialResult = ShardPart<ResultFile>
+
+extension ResultFile: PartPayload {
+    public static var work: String { "runs" }
+    public static var field: String { "result" }
+    public static var entryName: String { "runs" }
+    public static var headerName: String { "result header" }
+    public var entryCount: Int { runs.count }
+    public func sameHeader(as other: ResultFile) -> Bool { header == other.header }
+}
+
+extension ShardPart where Payload == ResultFile {
+    /// ``work`` of a sweep's or a scenario's runs.
+    public static var runsWork: String { ResultFile.work }
+
+    public init(tool: String, fingerprint: String, shard: Shard, unitCount: Int, result: ResultFile?) {
+        self.init(tool: tool, fingerprint: fingerprint, shard: shard, unitCount: unitCount, payload: result)
+    }
+
+    /// For `work == "runs"`: the result file as a single machine writes it, holding only this shard's runs
+    /// (in ``unitIndices`` order).
+    public var result: ResultFile? {
+        get { payload }
+        set { payload = newValue }
+    }
 }
 
 /// `i/n`: slice `index` (0-based) of `count`.
@@ -120,7 +195,7 @@ public struct Shard: Codable, Sendable, Equatable, Hashable, CustomStringConvert
 public enum MergeError: Error, Equatable, CustomStringConvertible, Sendable {
     case noParts
     case unsupportedFormat(source: String, format: Int)
-    case wrongWork(source: String, work: String)
+    case wrongWork(source: String, work: String, expected: String)
     case otherVersion(source: String, tool: String, expected: String)
     case otherJob(source: String, first: String, field: String)
     case duplicateShard(shard: Shard, first: String, second: String)
@@ -131,9 +206,9 @@ public enum MergeError: Error, Equatable, CustomStringConvertible, Sendable {
         switch self {
         case .noParts: return "no parts to merge"
         case .unsupportedFormat(let source, let format):
-            return "\(source): partialFormat \(format) is not supported (this build reads \(PartialResult.currentFormat))"
-        case .wrongWork(let source, let work):
-            return "\(source): holds work '\(work)'; this build merges '\(PartialResult.runsWork)'"
+            return "\(source): partialFormat \(format) is not supported (this build reads \(partialFormatVersion))"
+        case .wrongWork(let source, let work, let expected):
+            return "\(source): holds work '\(work)', not '\(expected)' like the other parts"
         case .otherVersion(let source, let tool, let expected):
             return "\(source): written by \(tool), but this is \(expected); merge parts with the version that wrote them"
         case .otherJob(let source, let first, let field):
@@ -151,17 +226,18 @@ public enum MergeError: Error, Equatable, CustomStringConvertible, Sendable {
     }
 }
 
-extension PartialResult {
-    /// Joins every shard of one job into the result file a single machine would have written: the common header,
-    /// and every run in job order (``ResultFile/runs`` derives the rest, such as uncertainty bands).
+extension ShardPart {
+    /// Checks that `parts` are every shard of one job, exactly once, and returns each unit's position in the job
+    /// with the part holding it: `(unit position, part, entry index in that part's payload)` for every unit, in
+    /// job order.
     ///
     /// `parts` pairs each part with the name used in errors. Checks, in order: format and work, that `tool`
-    /// wrote every part, that all parts belong to one job (fingerprint, shard count, unit count and the result
+    /// wrote every part, that all parts belong to one job (fingerprint, shard count, unit count and the payload's
     /// header agree), no shard twice, none missing, and each part holding exactly its units.
     /// - Throws: ``MergeError`` naming the offending files.
     /// - Complexity: O(units + parts).
-    public static func merge(_ parts: [(source: String, part: PartialResult)], tool: String) throws(MergeError)
-        -> ResultFile
+    public static func checked(_ parts: [(source: String, part: ShardPart)], tool: String) throws(MergeError)
+        -> [(part: Int, entry: Int)]
     {
         guard let (firstSource, first) = parts.first else { throw .noParts }
         var bySlot: [String?] = Array(repeating: nil, count: first.shard.count)
@@ -170,12 +246,17 @@ extension PartialResult {
             guard part.partialFormat == currentFormat else {
                 throw .unsupportedFormat(source: source, format: part.partialFormat)
             }
-            guard part.work == runsWork else { throw .wrongWork(source: source, work: part.work) }
+            guard part.work == Payload.work else { throw .wrongWork(source: source, work: part.work, expected: Payload.work) }
             guard part.tool == tool else { throw .otherVersion(source: source, tool: part.tool, expected: tool) }
+            let sameHeader: Bool
+            switch (part.payload, first.payload) {
+            case (let mine?, let theirs?): sameHeader = mine.sameHeader(as: theirs)
+            case (nil, nil): sameHeader = true
+            default: sameHeader = false
+            }
             for (field, same) in [
                 ("fingerprint", part.fingerprint == first.fingerprint), ("shard count", part.shard.count == first.shard.count),
-                ("unit count", part.unitCount == first.unitCount),
-                ("result header", part.result.map(\.header) == first.result.map(\.header)),
+                ("unit count", part.unitCount == first.unitCount), (Payload.headerName, sameHeader),
             ] where !same {
                 throw .otherJob(source: source, first: firstSource, field: field)
             }
@@ -186,20 +267,34 @@ extension PartialResult {
             guard part.unitIndices == assignment[part.shard.index] else {
                 throw .inconsistent(source: source, reason: "its unitIndices are not those of shard \(part.shard)")
             }
-            guard let result = part.result, result.runs.count == part.unitIndices.count else {
+            guard let payload = part.payload, payload.entryCount == part.unitIndices.count else {
                 throw .inconsistent(
                     source: source,
-                    reason: "holds \(part.result?.runs.count ?? 0) runs for \(part.unitIndices.count) units")
+                    reason: "holds \(part.payload?.entryCount ?? 0) \(Payload.entryName) for \(part.unitIndices.count) units")
             }
         }
         let missing = bySlot.indices.filter { bySlot[$0] == nil }.map { Shard(index: $0, count: first.shard.count) }
         guard missing.isEmpty else { throw .missingShards(missing, given: parts.count) }
-        var runs = [RunResult?](repeating: nil, count: first.unitCount)
-        for (_, part) in parts {
-            for (index, run) in zip(part.unitIndices, part.result?.runs ?? []) { runs[index] = run }
+        var units = [(part: Int, entry: Int)](repeating: (0, 0), count: first.unitCount)
+        for (partIndex, (_, part)) in parts.enumerated() {
+            for (entry, unit) in part.unitIndices.enumerated() { units[unit] = (partIndex, entry) }
         }
+        return units
+    }
+}
+
+extension PartialResult {
+    /// Joins every shard of one job into the result file a single machine would have written: the common header,
+    /// and every run in job order (``ResultFile/runs`` derives the rest, such as uncertainty bands).
+    /// - Throws: ``MergeError`` naming the offending files (``checked(_:tool:)``).
+    /// - Complexity: O(units + parts).
+    public static func merge(_ parts: [(source: String, part: PartialResult)], tool: String) throws(MergeError)
+        -> ResultFile
+    {
+        let units = try checked(parts, tool: tool)
+        let first = parts[0].part
         var merged = first.result?.header ?? ResultFile(tool: tool, scenario: "", seed: 0, mode: .simulated, runs: [])
-        merged.runs = runs.compactMap { $0 }
+        merged.runs = units.compactMap { parts[$0.part].part.result?.runs[$0.entry] }
         return merged
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Planner
+import Results
 import Scenario
 
 /// `replsim plan`: the inverse question. From a scenario (and optionally an inventory CSV) to the minimum circuit
@@ -30,8 +31,13 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Relative search tolerance: a bisection stops when high/low ≤ 1 + tolerance (default 2%).")
     var tolerance: String = "2%"
 
-    @Option(help: "Output folder (default: results/plan-<scenario>-<timestamp>/).")
+    @Option(help: "Output folder (default: results/plan-<scenario>-<timestamp>/; with --shard, results/plan-<scenario>-parts/).")
     var out: String?
+
+    @Option(help: ArgumentHelp(
+        "Run only slice I of N (0-based) of the seeds' searches and write it as --out/part-IIII-of-NNNN.json for `replsim merge`.",
+        valueName: "i/n"))
+    var shard: Shard?
 
     @Option(help: "Parallel runs (default: the machine's cores).")
     var jobs: Int?
@@ -75,8 +81,29 @@ struct PlanCommand: ParsableCommand {
         } catch {
             throw BadInput(message: "\(file): \(error)")
         }
-        let plan = try planner.plan()
-        let dir = Simulate.outputDirectory(out, scenario: "plan-\(document.name)")
+        if let shard { return try writePart(planner, shard: shard) }
+        try Self.write(try planner.plan(), to: Simulate.outputDirectory(out, scenario: "plan-\(document.name)"), quiet: quiet)
+    }
+
+    /// Searches shard `shard` of the seeds and writes its part into `--out` (default `results/plan-<scenario>-parts/`).
+    func writePart(_ planner: Planner, shard: Shard) throws {
+        let payload = try planner.searchShard(shard)
+        let part = ShardPart(
+            tool: Simulate.tool, fingerprint: Self.fingerprint(payload), shard: shard,
+            unitCount: payload.options.seeds.count, payload: payload)
+        try writeShardPart(
+            part, into: URL(fileURLWithPath: out ?? "results/plan-\(payload.document.name)-parts"),
+            summary: "shard \(shard): \(payload.outcomes.count) of \(payload.options.seeds.count) seeds' searches")
+    }
+
+    /// A plan job's identity: its document and search options (``JobFingerprint``).
+    static func fingerprint(_ payload: PlanPart) -> String {
+        JobFingerprint.of([("plan", payload.document), ("options", payload.options)])
+    }
+
+    /// Writes plan.json and plan.md into `dir` and prints plan.md unless `quiet`; exit 1 when a target is
+    /// unreachable. One machine's `plan` and `merge` of a sharded plan both write through here.
+    static func write(_ plan: Plan, to dir: URL, quiet: Bool) throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Planner
 import Reports
 import Results
 import Scenario
@@ -46,23 +47,32 @@ extension OutputOptions {
         let part = PartialResult(
             tool: Simulate.tool, fingerprint: SweepPoint.fingerprint(of: points), shard: shard,
             unitCount: points.count, result: result)
-        let dir = URL(fileURLWithPath: out ?? "results/\(scenario.document.name)-parts")
-        do {
-            let url = try PartialFiles.write(part, into: dir)
-            print("wrote \(url.path) (shard \(shard): \(units.count) of \(points.count) runs)")
-        } catch {
-            throw BadInput(message: "cannot write the part to \(dir.path): \(error)")
-        }
+        try writeShardPart(
+            part, into: URL(fileURLWithPath: out ?? "results/\(scenario.document.name)-parts"),
+            summary: "shard \(shard): \(units.count) of \(points.count) runs")
+    }
+}
+
+/// Writes a shard's part into `dir` (`run`, `sweep` and `plan` with `--shard`) and says so; a folder that cannot be
+/// written is bad input.
+func writeShardPart<Payload>(_ part: ShardPart<Payload>, into dir: URL, summary: String) throws {
+    do {
+        let url = try PartialFiles.write(part, into: dir)
+        print("wrote \(url.path) (\(summary))")
+    } catch {
+        throw BadInput(message: "cannot write the part to \(dir.path): \(error)")
     }
 }
 
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Join the parts of a sharded run or sweep (--shard i/n) into the result folder one machine writes.",
+        abstract: "Join the parts of a sharded run, sweep or plan (--shard i/n) into the folder one machine writes.",
         discussion: """
             Every shard 0..n-1 of one job must be given exactly once, written by this version of replsim. The output
-            (result.json, results.csv, report.md, report.html) is byte-identical to the same run or sweep on one
-            machine without --shard. Exit 2 for a missing, duplicated or foreign part.
+            is byte-identical to the same job on one machine without --shard: result.json, results.csv, report.md
+            and report.html for a run or sweep; plan.json and plan.md for a plan (whose merge also simulates the
+            what-if at the 90 % bandwidth, which needs every seed's answer, and exits 1 like plan when a target is
+            unreachable). Exit 2 for a missing, duplicated or foreign part.
             """)
 
     @Argument(help: "Part files, or folders holding part-*.json files.")
@@ -71,22 +81,37 @@ struct Merge: ParsableCommand {
     @Option(help: "Output folder.")
     var out: String
 
+    @Option(help: "Parallel runs for a plan's what-if (default: the machine's cores).")
+    var jobs: Int?
+
+    @Flag(help: "Do not print plan.md when merging a plan.")
+    var quiet = false
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+    }
+
     func run() throws {
         try exitOnBadInput {
-            let file: ResultFile
+            let dir = URL(fileURLWithPath: out)
             do {
                 let urls = try PartialFiles.expand(parts)
+                if let first = urls.first, try PartialFiles.work(of: first) == PlanPart.work {
+                    var loaded: [(source: String, part: ShardPart<PlanPart>)] = []
+                    for url in urls { loaded.append((url.path, try PartialFiles.load(url, as: PlanPart.self))) }
+                    let plan = try Planner.merge(loaded, tool: Simulate.tool, jobs: defaultJobs(jobs))
+                    return try PlanCommand.write(plan, to: dir, quiet: quiet)
+                }
                 var loaded: [(source: String, part: PartialResult)] = []
                 for url in urls { loaded.append((url.path, try PartialFiles.load(url))) }
-                file = try PartialResult.merge(loaded, tool: Simulate.tool)
+                let file = try PartialResult.merge(loaded, tool: Simulate.tool)
+                try Simulate.write(file, to: dir)
+                print("wrote \(dir.path)/report.html (\(file.runs.count) run\(file.runs.count == 1 ? "" : "s"))")
             } catch let error as ReportError {
                 throw BadInput(message: error.description)
             } catch let error as MergeError {
                 throw BadInput(message: error.description)
             }
-            let dir = URL(fileURLWithPath: out)
-            try Simulate.write(file, to: dir)
-            print("wrote \(dir.path)/report.html (\(file.runs.count) run\(file.runs.count == 1 ? "" : "s"))")
         }
     }
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Submits a replsim run or sweep as a Slurm job array of N shards plus a merge job that starts when every shard
+# Submits a replsim run, sweep or plan as a Slurm job array of N shards plus a merge job that starts when every shard
 # succeeded (--dependency=afterok) and is cancelled if one fails (--kill-on-invalid-dep=yes).
 #
-#   deploy/slurm/submit.sh [--wait] N PARTS_DIR OUT_DIR sweep SCENARIO.yaml [replsim options...]
+#   deploy/slurm/submit.sh [--wait] N PARTS_DIR OUT_DIR run|sweep|plan SCENARIO.yaml [replsim options...]
 #
 # Run it from the folder the scenario path is relative to (the jobs start there; result.json records the path
 # as given). PARTS_DIR and OUT_DIR must be on a file system every node sees. Prints "<array job id> <merge job id>".
