@@ -1,37 +1,35 @@
-/// What limits a flow class's rate at an instant: the binding constraint of max-min progressive filling, or
-/// a cause the driver attributes itself (request overhead, too few threads).
-///
-/// Raw values are stable identifiers for result files.
-public enum Bottleneck: String, CaseIterable, Sendable, Codable {
+/// What limits a flow class's rate at an instant: the binding constraint of max-min progressive filling, a
+/// resource's kind or a TCP cap's reason. The model knows only these; the vocabulary of result files (which adds
+/// what the driver attributes itself: too few threads, request overhead, outages, idle time) is `BottleneckKind` in
+/// module Results, and SimDriver maps each case here to one of its kinds.
+public enum Bottleneck: CaseIterable, Sendable {
+    // TCP caps of one connection.
     /// The TCP window limit (window / RTT).
     case window
     /// The slow-start congestion window of a new or idle connection.
     case slowStart
     /// The loss-response limit (Mathis for Reno, RFC 9438 for CUBIC).
     case loss
+    // Resources.
     /// A private-peering circuit connection (ExpressRoute policer).
     case circuit
     /// An internet fallback path.
     case fallbackPath
     /// A page blob's throughput target (60 MiB/s).
     case blobThroughput
-    /// A page blob's request-rate target (500 req/s); attributed by the driver from throttling.
-    case blobRequests
+    /// A page blob's request-rate target (500 req/s); reported by `admit` when it throttles.
+    case blobRequestRate
     /// The storage account's ingress target.
     case accountIngress
-    /// The storage account's request-rate target; attributed by the driver from throttling.
-    case accountRequests
+    /// The storage account's request-rate target; reported by `admit` when it throttles.
+    case accountRequestRate
     /// A host network interface.
     case nic
     /// A configured bandwidth throttle (MARS agent work-hours limit).
     case bandwidthThrottle
     /// Host CPU (compression, encryption) modelled as a resource.
     case hostCPU
-    /// Demand below capacity: not enough upload threads (attributed by the driver).
-    case threads
-    /// Time between transfers spent on request headers, server latency and responses (driver).
-    case requestOverhead
-    /// A generic resource with no specific meaning.
+    /// A generic resource with no specific meaning (and the binding of a class nothing limits).
     case other
 
     /// Dense index for arrays of totals, in `allCases` order.
@@ -43,15 +41,13 @@ public enum Bottleneck: String, CaseIterable, Sendable, Codable {
         case .circuit: 3
         case .fallbackPath: 4
         case .blobThroughput: 5
-        case .blobRequests: 6
+        case .blobRequestRate: 6
         case .accountIngress: 7
-        case .accountRequests: 8
+        case .accountRequestRate: 8
         case .nic: 9
         case .bandwidthThrottle: 10
         case .hostCPU: 11
-        case .threads: 12
-        case .requestOverhead: 13
-        case .other: 14
+        case .other: 12
         }
     }
 }

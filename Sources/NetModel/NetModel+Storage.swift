@@ -120,7 +120,7 @@ extension NetModel {
             accounts[account].tokens -= 1
             return .accepted
         }
-        let by: Bottleneck = accountWait >= blobWait ? .accountRequests : .blobRequests
+        let by: Bottleneck = accountWait >= blobWait ? .accountRequestRate : .blobRequestRate
         return .throttled(retryAfter: .seconds(Swift.max(accountWait, blobWait)), by: by)
     }
 }

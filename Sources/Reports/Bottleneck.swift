@@ -1,6 +1,7 @@
 import Results
 
-/// How reports name a bottleneck: a short code for chart cells and words for sentences.
+/// How reports name a bottleneck: a short code for chart cells and words for sentences. This is the one label
+/// table of the kinds in `BottleneckKind`; docs/results.md prints the same codes.
 ///
 /// Unknown kinds (written by a newer simulator) get a code made from their first letters and their raw
 /// name as words, so reports never fail on them.
@@ -34,6 +35,7 @@ public struct BottleneckLabel: Sendable, Equatable {
         case .loss: return .init(code: "LOSS", name: "packet loss", words: "packet loss (congestion response)")
         case .requestOverhead: return .init(code: "REQ", name: "request overhead", words: "per-request overhead")
         case .nic: return .init(code: "NIC", name: "host NIC", words: "the \(bits)host NIC")
+        case .hostCPU: return .init(code: "CPU", name: "host CPU", words: "the \(bits)host CPU (compression)")
         case .circuit: return .init(code: "CKT", name: "circuit", words: "the \(bits)circuit")
         case .fallbackPath: return .init(code: "FB", name: "fallback path", words: "the \(bits)internet fallback path")
         case .accountIngress:
@@ -46,6 +48,7 @@ public struct BottleneckLabel: Sendable, Equatable {
         case .bandwidthThrottle: return .init(code: "THTL", name: "throttle", words: "the \(bits)bandwidth throttle")
         case .outage: return .init(code: "OUT", name: "outage", words: "a path outage")
         case .idle: return .init(code: "IDLE", name: "idle", words: "lack of work (churn below capacity)")
+        case .other: return .init(code: "OTH", name: "other", words: "an unnamed resource")
         }
     }
 }

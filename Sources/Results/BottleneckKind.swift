@@ -1,8 +1,9 @@
-/// The resources that can bind a run, as the strings `RunResult.bottleneck` and
-/// `RunResult.bottleneckShares` use.
+/// What can bind a run, as the strings `RunResult.bottleneck`, `RunResult.bottleneckShares` and
+/// `ResourceLimit.kind` use: the one vocabulary of bottleneck kinds. Reports label each case (`BottleneckLabel`),
+/// docs/results.md lists each case, and SimDriver maps each of the network model's kinds to one of them.
 ///
 /// The result fields stay `String` so that a newer writer can add a kind without breaking older
-/// readers; this enum is the vocabulary writers should use. Sources for the caps: docs/sources.md §3 (storage
+/// readers; this enum is the vocabulary writers use. Sources for the caps: docs/sources.md §3 (storage
 /// scalability targets: 60 MiB/s and 500 req/s per page blob), §4 (ExpressRoute), §5.2 (TCP).
 public enum BottleneckKind: String, Codable, Sendable, Equatable, CaseIterable {
     /// Not enough upload threads for the work: demand (threads × per-connection rate) is the limit.
@@ -17,6 +18,8 @@ public enum BottleneckKind: String, Codable, Sendable, Equatable, CaseIterable {
     case requestOverhead
     /// The Hyper-V host's network interface.
     case nic
+    /// The host's CPU (compression on the host's cores, `compressionCost` in a scenario).
+    case hostCPU
     /// The private-peering circuit (ExpressRoute) bandwidth.
     case circuit
     /// An internet fallback path after a circuit failure.
@@ -35,4 +38,6 @@ public enum BottleneckKind: String, Codable, Sendable, Equatable, CaseIterable {
     case outage
     /// Nothing to send (churn below capacity, waiting for the next cycle).
     case idle
+    /// A resource of no named kind (the network model's generic resource; no scenario creates one).
+    case other
 }

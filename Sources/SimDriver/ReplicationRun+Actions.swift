@@ -67,14 +67,14 @@ extension ReplicationRun {
         if case .accepted = admission, let storm = activeStorms.first(where: { $0.forced503Share > 0 }),
             stormRandom.uniform() < storm.forced503Share
         {
-            admission = .throttled(retryAfter: .seconds(1), by: .accountRequests)
+            admission = .throttled(retryAfter: .seconds(1), by: .accountRequestRate)
         }
         switch admission {
         case .throttled(let retryAfter, let by):
             world.vms[vm].inFlight[request.id] = chunk
             setThread(vm: vm, request.thread, .awaitingResponse)
             let rtt = world.net.pathCharacteristics(of: connection)?.rttSeconds ?? 0
-            let kind: BottleneckKind = by == .blobRequests ? .blobRequestRate : .accountRequestRate
+            let kind = BottleneckKind(by)
             packetTrace?.requestThrottled(
                 vm: vm, thread: request.thread, host: world.vms[vm].host, disk: request.disk,
                 rttNanos: SimDuration.seconds(rtt).nanoseconds, at: sim.now.nanoseconds)

@@ -74,7 +74,7 @@ extension ReplicationRun {
         for (index, kind) in Metrics.kinds.enumerated() { add(kind.rawValue, metrics.activitySeconds[index]) }
         let end = metrics.netAtEnd ?? world.net.attribution
         for kind in Bottleneck.allCases {
-            add(SimDriver.kind(kind), end.flowSeconds(kind) - metrics.netAtStart.flowSeconds(kind))
+            add(BottleneckKind(kind).rawValue, end.flowSeconds(kind) - metrics.netAtStart.flowSeconds(kind))
         }
         let total = seconds.reduce(0) { $0 + $1.1 }
         guard total > 0 else { return (BottleneckKind.idle.rawValue, [:]) }

@@ -60,25 +60,25 @@ public enum SimDriver {
         }
         return limits
     }
+}
 
-    /// The network model's attribution kinds in the results vocabulary.
-    static func kind(_ bottleneck: Bottleneck) -> String {
-        switch bottleneck {
-        case .window: BottleneckKind.window.rawValue
-        case .slowStart: BottleneckKind.slowStart.rawValue
-        case .loss: BottleneckKind.loss.rawValue
-        case .circuit: BottleneckKind.circuit.rawValue
-        case .fallbackPath: BottleneckKind.fallbackPath.rawValue
-        case .blobThroughput: BottleneckKind.blobThroughput.rawValue
-        case .blobRequests: BottleneckKind.blobRequestRate.rawValue
-        case .accountIngress: BottleneckKind.accountIngress.rawValue
-        case .accountRequests: BottleneckKind.accountRequestRate.rawValue
-        case .nic: BottleneckKind.nic.rawValue
-        case .bandwidthThrottle: BottleneckKind.bandwidthThrottle.rawValue
-        case .hostCPU: "hostCPU"
-        case .threads: BottleneckKind.threads.rawValue
-        case .requestOverhead: BottleneckKind.requestOverhead.rawValue
-        case .other: "other"
+extension BottleneckKind {
+    /// The result-file kind of what binds a flow in the network model (every model kind is one of them).
+    init(_ binding: Bottleneck) {
+        switch binding {
+        case .window: self = .window
+        case .slowStart: self = .slowStart
+        case .loss: self = .loss
+        case .circuit: self = .circuit
+        case .fallbackPath: self = .fallbackPath
+        case .blobThroughput: self = .blobThroughput
+        case .blobRequestRate: self = .blobRequestRate
+        case .accountIngress: self = .accountIngress
+        case .accountRequestRate: self = .accountRequestRate
+        case .nic: self = .nic
+        case .bandwidthThrottle: self = .bandwidthThrottle
+        case .hostCPU: self = .hostCPU
+        case .other: self = .other
         }
     }
 }

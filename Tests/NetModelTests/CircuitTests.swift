@@ -127,7 +127,7 @@ func openCircuitConnections(_ net: inout NetModel, _ circuit: CircuitID, count: 
         }
     }
     #expect(accepted == 500)
-    #expect(firstThrottle == .throttled(retryAfter: .milliseconds(2), by: .blobRequests))
+    #expect(firstThrottle == .throttled(retryAfter: .milliseconds(2), by: .blobRequestRate))
     // One second later the bucket is full again, never fuller.
     var later = 0
     for _ in 0..<600 where try net.admitRequest(blob: blob, now: .seconds(5)) == .accepted { later += 1 }

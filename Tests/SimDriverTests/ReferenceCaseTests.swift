@@ -38,3 +38,15 @@ func reference(vms: Int = 3, threads: Int, minutes: Int64 = 6) throws -> Scenari
         #expect(result.bottleneck != BottleneckKind.blobThroughput.rawValue, "\(result.bottleneckShares)")
     }
 }
+
+@Suite(.cpuBound) struct HostCPUAttributionTests {
+    /// One core compressing 10 MB/s of raw data is far below every other capacity of the reference case (one VM,
+    /// two threads): the run is bound by the host CPU, reported in the result-file vocabulary as `hostCPU`.
+    @Test func aSlowCompressorBindsAsHostCPU() throws {
+        var doc = try reference(vms: 1, threads: 2, minutes: 2)
+        for index in doc.hosts.indices { doc.hosts[index].cores = 1 }
+        doc.replication.compressionBytesPerSecondPerCore = 10_000_000
+        let result = try SimDriver.run(doc)
+        #expect(result.bottleneck == BottleneckKind.hostCPU.rawValue, "\(result.bottleneckShares), seed \(result.seed)")
+    }
+}
