@@ -41,6 +41,7 @@ targets += [
 targets += [
     // No swift-crypto: the loader is fuzzed (Fuzz/ScenarioFuzz), and its fuzz build should not compile BoringSSL.
     .target(name: "Scenario", dependencies: [
+        "Results",  // ScenarioNote: the notes a scenario gets are the ones result.json stores
         .product(name: "Yams", package: "Yams"),
         .product(name: "CSV", package: "CSV.swift"),  // VM inventory CSV (RFC 4180 quoting) for `replsim plan`
     ]),

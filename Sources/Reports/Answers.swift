@@ -114,12 +114,12 @@ extension ReportAnalysis {
     }
 
     /// Assumptions and warnings: the scenario's (from result.json), then those that follow from the runs.
-    public var warnings: [ScenarioWarning] {
+    public var warnings: [ScenarioNote] {
         var notes = file.warnings ?? []
         let estimated = file.runs.filter { $0.initialReplication?.reportedIsEstimate ?? false }
         if !estimated.isEmpty {
             notes.append(
-                ScenarioWarning(
+                ScenarioNote(
                     level: .warning, code: "irEstimated",
                     message: "initial replication did not finish within the simulated duration in \(estimated.count) "
                         + "of \(file.runs.count) run\(file.runs.count == 1 ? "" : "s"); those IR times are "
@@ -128,7 +128,7 @@ extension ReportAnalysis {
         let never = file.runs.filter { $0.initialReplication != nil && $0.initialReplication?.reportedSeconds == nil }
         if !never.isEmpty {
             notes.append(
-                ScenarioWarning(
+                ScenarioNote(
                     level: .warning, code: "irNotEstimable",
                     message: "\(never.count) run(s) copied nothing in the measured interval, so their IR time cannot "
                         + "be estimated: \(never.prefix(3).map(\.id).joined(separator: ", "))"))
@@ -138,7 +138,7 @@ extension ReportAnalysis {
             late.allSatisfy({ ($0.cycles?.shareWithinTargetRPO ?? 1) == 0 })
         {
             notes.append(
-                ScenarioWarning(
+                ScenarioNote(
                     level: .warning, code: "rpoNeverMet",
                     message: "no cycle of any run met the \(Format.duration(cycles.targetRPOSeconds)) target RPO"))
         }

@@ -42,7 +42,7 @@ public struct ResultFile: Codable, Sendable, Equatable {
     public var inputs: ResultInputs?
     /// Assumptions the scenario rests on and warnings about it, as `replsim validate` prints them; the reports
     /// add the ones that follow from the results (an estimated initial-replication time). Optional.
-    public var warnings: [ScenarioWarning]?
+    public var warnings: [ScenarioNote]?
 
     public init(
         schemaVersion: Int = ResultFile.currentSchemaVersion,
@@ -56,7 +56,7 @@ public struct ResultFile: Codable, Sendable, Equatable {
         limits: [ResourceLimit]? = nil,
         runs: [RunResult],
         inputs: ResultInputs? = nil,
-        warnings: [ScenarioWarning]? = nil
+        warnings: [ScenarioNote]? = nil
     ) {
         self.schemaVersion = schemaVersion
         self.tool = tool
@@ -140,26 +140,6 @@ public struct ResultInputs: Codable, Sendable, Equatable {
         self.scenarioSHA256 = scenarioSHA256
         self.replsimVersion = replsimVersion
         self.replsimCommit = replsimCommit
-    }
-}
-
-/// An assumption or warning about a scenario, for a planner to read before trusting the numbers.
-public struct ScenarioWarning: Codable, Sendable, Equatable, Hashable {
-    /// Whether the note states an assumption the numbers rest on or warns about an answer that misleads.
-    public enum Level: String, Codable, Sendable, Equatable, Hashable, CaseIterable {
-        case assumption, warning
-    }
-
-    public var level: Level
-    /// A stable short key, such as `rpoTargetAtFrequency` (for tests and tools).
-    public var code: String
-    /// The sentence shown to the reader.
-    public var message: String
-
-    public init(level: Level, code: String, message: String) {
-        self.level = level
-        self.code = code
-        self.message = message
     }
 }
 

@@ -1,27 +1,11 @@
+import Results
+
 /// Assumptions a scenario's numbers rest on, and warnings about answers that would mislead a planner: printed
 /// by `replsim validate`, at the end of `run`/`sweep`, and in every report ("Assumptions and warnings").
 ///
 /// Pure: a function of the resolved document only (no simulation). The checks are deliberately coarse bounds
 /// (the fastest any path could go), so a warning is never a false alarm about the bound itself.
-public struct ScenarioNote: Sendable, Equatable, Hashable {
-    public enum Level: String, Sendable, Equatable, Hashable, CaseIterable {
-        /// Something the numbers assume that the scenario's author should confirm.
-        case assumption
-        /// A setting that makes an answer misleading or a target impossible.
-        case warning
-    }
-
-    public var level: Level
-    /// A stable short key (`rpoTargetAtFrequency`, `durationShorterThanIR`, …).
-    public var code: String
-    public var message: String
-
-    public init(level: Level, code: String, message: String) {
-        self.level = level
-        self.code = code
-        self.message = message
-    }
-
+extension ScenarioNote {
     /// The notes of one resolved document, warnings first, each at most once.
     /// - Complexity: O(disks + hosts).
     public static func of(_ doc: ScenarioDocument) -> [ScenarioNote] {

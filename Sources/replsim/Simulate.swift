@@ -108,19 +108,7 @@ enum Simulate {
             tool: tool, scenario: base.name, scenarioFile: scenario.file, description: base.description,
             seed: seed ?? base.seed, mode: .simulated, referenceRunID: referenceRunID,
             limits: SimDriver.limits(of: base), runs: runs, inputs: inputs(scenario, seed: seed),
-            warnings: warnings(scenario))
-    }
-
-    /// The scenario's assumptions and warnings in the results vocabulary.
-    static func warnings(_ scenario: Scenario) -> [ScenarioWarning] {
-        ScenarioNote.of(scenario).map { note in
-            let level: ScenarioWarning.Level
-            switch note.level {
-            case .assumption: level = .assumption
-            case .warning: level = .warning
-            }
-            return ScenarioWarning(level: level, code: note.code, message: note.message)
-        }
+            warnings: ScenarioNote.of(scenario))
     }
 
     /// The resolved scenario (seed as run), its sweep, their SHA-256, and replsim's version and commit.
