@@ -198,6 +198,7 @@ targets += [
     .target(
         name: "TestHarness",
         dependencies: [
+            "UploadCore",  // SplitMix64: the tests' seeded generator (SeededRandom) is the core's
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
         ],

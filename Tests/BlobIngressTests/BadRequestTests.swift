@@ -1,5 +1,6 @@
 import Compression
 import Foundation
+import TestHarness
 import Testing
 
 @testable import BlobIngress

@@ -1,6 +1,7 @@
 import Compression
 import Crypto
 import Foundation
+import TestHarness
 import Testing
 
 @testable import BlobIngress

@@ -5,18 +5,6 @@ import NIOHTTP1
 
 @testable import BlobIngress
 
-/// A fresh directory under the system temp dir, removed by `cleanUp()`.
-struct TempDirectory {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "replsim-blob-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func cleanUp() { try? FileManager.default.removeItem(atPath: path) }
-}
-
 /// Runs a real ingress on 127.0.0.1 (ephemeral port) over `directory` for the duration of `body`, then stops it
 /// and waits until it has stopped.
 func withServer<T: Sendable>(

@@ -8,7 +8,7 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: Paths.root.appendingPathComponent("scenarios").path)
             .filter { $0.hasSuffix(".yaml") }.sorted().map { "scenarios/\($0)" }
         #expect(files.count >= 6)
-        let run = try await replsim(["validate"] + files)
+        let run = try await runReplsim(["validate"] + files)
         #expect(run.status == 0, "\(run.stderr)")
     }
 
@@ -16,7 +16,7 @@ import Testing
         let dir = try Paths.temporaryDirectory()
         let file = dir.appendingPathComponent("bad.yaml")
         try "name: bad\nreplication:\n  uploadThreadsPerVM: 33\n".write(to: file, atomically: true, encoding: .utf8)
-        let run = try await replsim(["validate", file.path])
+        let run = try await runReplsim(["validate", file.path])
         #expect(run.status == 2)
         #expect(run.stderr.contains("bad.yaml:3:"), "\(run.stderr)")
         #expect(run.stderr.contains("replication.uploadThreadsPerVM"), "\(run.stderr)")
@@ -25,7 +25,7 @@ import Testing
     /// Usage errors are bad input too: exit 2 with the usage, for every kind argument-parser reports.
     @Test(arguments: [["sweep", "--bogus"], ["sweep"], ["live", "--threads", "abc"], ["check", "--tolerance"]])
     func usageErrorsExitTwoWithTheUsage(arguments: [String]) async throws {
-        let run = try await replsim(arguments)
+        let run = try await runReplsim(arguments)
         #expect(run.status == 2, "\(arguments): \(run.stderr)")
         #expect(run.stderr.contains("Usage: replsim \(arguments[0])"), "\(run.stderr)")
     }
@@ -35,13 +35,13 @@ import Testing
         let readme = try String(contentsOf: Paths.root.appendingPathComponent("README.md"), encoding: .utf8)
         let named = Set(readme.matches(of: /\| `replsim ([a-z0-9-]+)/).map { String($0.output.1) })
         #expect(named.contains("bench-peer"), "\(named)")
-        let help = try await replsim(["--help"])
+        let help = try await runReplsim(["--help"])
         #expect(help.status == 0)
         for command in named { #expect(help.stdout.contains("  \(command) "), "\(command) missing from --help") }
     }
 
     @Test func helpStillExitsZero() async throws {
-        let run = try await replsim(["sweep", "--help"])
+        let run = try await runReplsim(["sweep", "--help"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("USAGE: replsim sweep"), "\(run.stdout)")
     }
@@ -49,8 +49,8 @@ import Testing
     @Test func runIsDeterministicAndWritesEveryReport() async throws {
         let dir = try Paths.temporaryDirectory()
         let scenario = try Paths.tinyScenario(in: dir)
-        let first = try await replsim(["run", scenario.path, "--out", dir.appendingPathComponent("a").path, "--quiet"])
-        let second = try await replsim(["run", scenario.path, "--out", dir.appendingPathComponent("b").path, "--quiet"])
+        let first = try await runReplsim(["run", scenario.path, "--out", dir.appendingPathComponent("a").path, "--quiet"])
+        let second = try await runReplsim(["run", scenario.path, "--out", dir.appendingPathComponent("b").path, "--quiet"])
         #expect(first.status == 0 && second.status == 0, "\(first.stderr)\(second.stderr)")
         for name in ["result.json", "results.csv", "report.md", "report.html"] {
             let a = try Data(contentsOf: dir.appendingPathComponent("a/\(name)"))
@@ -63,12 +63,12 @@ import Testing
         let dir = try Paths.temporaryDirectory()
         let scenario = try Paths.tinyScenario(in: dir)
         let out = dir.appendingPathComponent("sweep")
-        let run = try await replsim(["sweep", scenario.path, "--threads", "1,4", "--vms", "1...2", "--out", out.path, "--quiet"])
+        let run = try await runReplsim(["sweep", scenario.path, "--threads", "1,4", "--vms", "1...2", "--out", out.path, "--quiet"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try runIDs(in: out) == [
             "threadsPerVM=1,vms=1", "threadsPerVM=1,vms=2", "threadsPerVM=4,vms=1", "threadsPerVM=4,vms=2",
         ])
-        let bad = try await replsim(["sweep", scenario.path, "--threads", "0...40", "--quiet", "--out", out.path])
+        let bad = try await runReplsim(["sweep", scenario.path, "--threads", "0...40", "--quiet", "--out", out.path])
         #expect(bad.status == 2, "threads 0 must be rejected as bad input: \(bad.stderr)")
     }
 
@@ -89,7 +89,7 @@ import Testing
             (["run", scenario.path, "--pcap", pcap, "--pcap-window", "1s-2s"], "--pcap-window '1s-2s': '1s-2s' uses '-'"),
         ]
         for (arguments, message) in refused {
-            let run = try await replsim(arguments + ["--quiet", "--out", dir.appendingPathComponent("never").path])
+            let run = try await runReplsim(arguments + ["--quiet", "--out", dir.appendingPathComponent("never").path])
             #expect(run.status == 2, "\(arguments): exit \(run.status), \(run.stderr)")
             #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
             #expect(run.stderr.contains("write a range as A...B"), "\(arguments): \(run.stderr)")
@@ -97,16 +97,16 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("never").path))
 
         let out = dir.appendingPathComponent("sweep")
-        let sweep = try await replsim(["sweep", scenario.path, "--threads", "1...2,4", "--vms", "1", "--out", out.path, "--quiet"])
+        let sweep = try await runReplsim(["sweep", scenario.path, "--threads", "1...2,4", "--vms", "1", "--out", out.path, "--quiet"])
         #expect(sweep.status == 0, "\(sweep.stderr)")
         #expect(try runIDs(in: out) == ["threadsPerVM=1,vms=1", "threadsPerVM=2,vms=1", "threadsPerVM=4,vms=1"])
-        let export = try await replsim([
+        let export = try await runReplsim([
             "run", scenario.path, "--pcap", pcap, "--pcap-vms", "0...0,0", "--pcap-window", "0s...1s",
             "--quiet", "--out", dir.appendingPathComponent("pcap").path,
         ])
         #expect(export.status == 0, "\(export.stderr)")
         #expect(export.stdout.contains("wrote \(pcap)"), "\(export.stdout)")
-        let help = try await replsim(["sweep", "--help"])
+        let help = try await runReplsim(["sweep", "--help"])
         #expect(help.stdout.contains("A...B"), "\(help.stdout)")
     }
 
@@ -115,10 +115,10 @@ import Testing
         let dir = try Paths.temporaryDirectory()
         let scenario = try Paths.tinyScenario(in: dir)
         let baseline = dir.appendingPathComponent("baseline")
-        let update = try await replsim(["check", scenario.path, "--baseline", baseline.path, "--update", "--quiet"])
+        let update = try await runReplsim(["check", scenario.path, "--baseline", baseline.path, "--update", "--quiet"])
         #expect(update.status == 0, "\(update.stderr)")
         let junit = dir.appendingPathComponent("junit.xml")
-        let same = try await replsim(["check", scenario.path, "--baseline", baseline.path, "--junit", junit.path, "--quiet"])
+        let same = try await runReplsim(["check", scenario.path, "--baseline", baseline.path, "--junit", junit.path, "--quiet"])
         #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
 
         // Make the baseline's initial replication 20 % faster than what the simulator predicts: a regression at 5 %.
@@ -133,13 +133,13 @@ import Testing
         let end = try #require(text[range.upperBound...].firstIndex(where: { $0 == "," || $0 == "\n" }))
         text.replaceSubrange(range.upperBound..<end, with: String(seconds * 0.8))
         try text.write(to: resultURL, atomically: true, encoding: .utf8)
-        let worse = try await replsim(["check", scenario.path, "--baseline", baseline.path, "--junit", junit.path, "--quiet"])
+        let worse = try await runReplsim(["check", scenario.path, "--baseline", baseline.path, "--junit", junit.path, "--quiet"])
         #expect(worse.status == 1, "\(worse.stdout)\(worse.stderr)")
         #expect(worse.stdout.contains("initialReplicationSeconds"), "\(worse.stdout)")
         let xml = try String(contentsOf: junit, encoding: .utf8)
         #expect(xml.contains("<failure"), "\(xml)")
 
-        let missing = try await replsim(["check", scenario.path, "--baseline", dir.appendingPathComponent("none").path, "--quiet"])
+        let missing = try await runReplsim(["check", scenario.path, "--baseline", dir.appendingPathComponent("none").path, "--quiet"])
         #expect(missing.status == 2, "\(missing.stderr)")
     }
 }
@@ -168,14 +168,14 @@ import Testing
         let file = dir.appendingPathComponent("gate.yaml")
         let baseline = dir.appendingPathComponent("baseline")
         try Self.scenario("bandwidth: 1Gbps, rtt: 5ms").write(to: file, atomically: true, encoding: .utf8)
-        let update = try await replsim(["check", file.path, "--baseline", baseline.path, "--update", "--quiet"])
+        let update = try await runReplsim(["check", file.path, "--baseline", baseline.path, "--update", "--quiet"])
         #expect(update.status == 0, "\(update.stderr)")
         #expect(FileManager.default.fileExists(atPath: baseline.appendingPathComponent("gate/thresholds.json").path))
-        let same = try await replsim(["check", file.path, "--baseline", baseline.path, "--quiet"])
+        let same = try await runReplsim(["check", file.path, "--baseline", baseline.path, "--quiet"])
         #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
 
         try Self.scenario("bandwidth: 2Gbps, rtt: 5ms").write(to: file, atomically: true, encoding: .utf8)
-        let faster = try await replsim(["check", file.path, "--baseline", baseline.path, "--quiet"])
+        let faster = try await runReplsim(["check", file.path, "--baseline", baseline.path, "--quiet"])
         #expect(faster.status == 3, "\(faster.stdout)\(faster.stderr)")
         #expect(faster.stdout.contains("initialReplicationSeconds"), "\(faster.stdout)")
         #expect(!faster.stdout.contains("regressed"), "\(faster.stdout)")
@@ -183,7 +183,7 @@ import Testing
         #expect(faster.stdout.contains("network.circuit.bandwidthBitsPerSecond: 1000000000 → 2000000000"))
 
         try Self.scenario("bandwidth: 1Gbps, rtt: 20ms, loss: 1e-2").write(to: file, atomically: true, encoding: .utf8)
-        let lossy = try await replsim(["check", file.path, "--baseline", baseline.path, "--quiet"])
+        let lossy = try await runReplsim(["check", file.path, "--baseline", baseline.path, "--quiet"])
         #expect(lossy.status == 1, "\(lossy.stdout)\(lossy.stderr)")
         let irLine = lossy.stdout.split(separator: "\n").first { $0.contains("initialReplicationSeconds") }
         #expect(irLine?.hasSuffix("regressed") == true, "\(lossy.stdout)")
@@ -191,14 +191,14 @@ import Testing
 
         // compare: the same verdicts from the files, without re-running.
         let out = dir.appendingPathComponent("lossy")
-        let run = try await replsim(["run", file.path, "--quiet", "--out", out.path])
+        let run = try await runReplsim(["run", file.path, "--quiet", "--out", out.path])
         #expect(run.status == 0, "\(run.stderr)")
         let base = baseline.appendingPathComponent("gate/result.json").path
-        let compared = try await replsim(["compare", base, out.path])
+        let compared = try await runReplsim(["compare", base, out.path])
         #expect(compared.status == 1, "\(compared.stdout)\(compared.stderr)")
-        let reverse = try await replsim(["compare", out.path, base])
+        let reverse = try await runReplsim(["compare", out.path, base])
         #expect(reverse.status == 3, "\(reverse.stdout)\(reverse.stderr)")
-        let bad = try await replsim(["compare", base, dir.appendingPathComponent("nothing.json").path])
+        let bad = try await runReplsim(["compare", base, dir.appendingPathComponent("nothing.json").path])
         #expect(bad.status == 2, "\(bad.stderr)")
     }
 
@@ -215,22 +215,16 @@ import Testing
             network: {circuit: {bandwidth: 1Gbps, rtt: 2ms}}
             storage: us-grs-2015
             """.write(to: file, atomically: true, encoding: .utf8)
-        let validate = try await replsim(["validate", file.path])
+        let validate = try await runReplsim(["validate", file.path])
         #expect(validate.status == 0, "\(validate.stderr)")
         #expect(validate.stdout.contains("warning: targetRPO (30s) is not above the cycle frequency (30s)"))
-        let run = try await replsim(["run", file.path, "--quiet", "--out", dir.appendingPathComponent("out").path])
+        let run = try await runReplsim(["run", file.path, "--quiet", "--out", dir.appendingPathComponent("out").path])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.hasPrefix("RPO: 2 VMs, 4 threads per VM: 0 % of cycles within"), "\(run.stdout)")
         #expect(run.stdout.contains("Assumptions and warnings:\n  warning: targetRPO"), "\(run.stdout)")
         let md = try String(contentsOf: dir.appendingPathComponent("out/report.md"), encoding: .utf8)
         #expect(md.contains("## Assumptions and warnings\n\n- **Warning:** targetRPO"), "\(md)")
     }
-}
-
-struct ProcessResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
 }
 
 /// The run ids of the result.json in `folder`, in file order.
@@ -240,20 +234,8 @@ func runIDs(in folder: URL) throws -> [String] {
     return runs.compactMap { $0["id"] as? String }
 }
 
-/// Runs the replsim binary that sits next to the test bundle, from the package root, off the cooperative pool; a
-/// process still running after `deadlineSeconds` is killed (its status is then SIGKILL's, which no test expects).
-func replsim(_ arguments: [String], deadlineSeconds: Double = 900) async throws -> ProcessResult {
-    let run = try await runProgram(
-        Paths.binary.path, arguments, workingDirectory: Paths.root.path, killAfter: .seconds(deadlineSeconds))
-    return ProcessResult(status: run.status, stdout: run.stdout, stderr: run.stderr)
-}
-
 enum Paths {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static var binary: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("replsim")
-    }
+    static let root = PackagePaths.root
 
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("replsim-cli-\(UUID().uuidString)")

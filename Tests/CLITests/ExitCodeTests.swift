@@ -1,4 +1,5 @@
 import Foundation
+import TestHarness
 import Testing
 
 /// Every bad command line exits 2 with a message on standard error, per subcommand: usage errors, files that are
@@ -70,7 +71,7 @@ import Testing
 
     @Test(arguments: cases)
     func badInputExitsTwo(arguments: [String]) async throws {
-        let run = try await replsim(arguments, deadlineSeconds: 60)
+        let run = try await runReplsim(arguments, killAfter: .seconds(60))
         #expect(run.status == 2, "\(arguments) exited \(run.status): \(run.stderr)")
         #expect(!run.stderr.isEmpty, "\(arguments): no message on standard error")
         #expect(!run.stderr.contains("Fatal error"), "\(arguments) crashed: \(run.stderr)")

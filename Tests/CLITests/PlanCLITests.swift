@@ -1,4 +1,5 @@
 import Foundation
+import TestHarness
 import Testing
 
 /// `replsim plan` end to end: an inventory CSV in, plan.json and plan.md out, exit 0 when the targets are met and
@@ -32,7 +33,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let (scenario, inventory) = try Self.files(in: dir)
         let out = dir.appendingPathComponent("out")
-        let ok = try await replsim(["plan", scenario, "--inventory", inventory, "--seeds", "1", "--tolerance", "10%", "--out", out.path])
+        let ok = try await runReplsim(["plan", scenario, "--inventory", inventory, "--seeds", "1", "--tolerance", "10%", "--out", out.path])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stdout.contains("## Minimum circuit bandwidth"))
         let data = try Data(contentsOf: out.appendingPathComponent("plan.json"))
@@ -42,12 +43,12 @@ import Testing
         #expect((json["bandwidth"] as? [Any])?.count == 2)
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("plan.md").path))
 
-        let short = try await replsim(["plan", scenario, "--inventory", inventory, "--seeds", "1", "--tolerance", "10%",
+        let short = try await runReplsim(["plan", scenario, "--inventory", inventory, "--seeds", "1", "--tolerance", "10%",
             "--max-bandwidth", "5Mbps", "--out", dir.appendingPathComponent("short").path, "--quiet"])
         #expect(short.status == 1, "\(short.stdout)\(short.stderr)")
 
         try "VM Name,Disk sizes (GB)\nx,lots\n".write(to: dir.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
-        let bad = try await replsim(["plan", scenario, "--inventory", dir.appendingPathComponent("bad.csv").path])
+        let bad = try await runReplsim(["plan", scenario, "--inventory", dir.appendingPathComponent("bad.csv").path])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("bad.csv:2:3: Disk sizes (GB): expected disk sizes in GB"), "\(bad.stderr)")
     }

@@ -62,7 +62,7 @@ import Testing
     func everyShortLengthMatchesTheDefinition(_ implementation: CRC64.Implementation) {
         let seed: UInt64 = 20_261_125
         let data = seededBytes(count: 303, seed: seed)
-        var initials = SplitMix(state: seed)
+        var initials = SeededRandom(seed: seed)
         for length in 0...300 {
             for alignment in 0..<3 {
                 let initial = initials.next()
@@ -82,7 +82,7 @@ import Testing
     func randomSplitsEqualTheTableInOneGo(_ implementation: CRC64.Implementation) {
         for seed: UInt64 in [1, 2, 3, 4] {
             let data = seededBytes(count: 1 << 20, seed: seed)
-            var sizes = SplitMix(state: seed &* 7)
+            var sizes = SeededRandom(seed: seed &* 7)
             var pieces = CRC64()
             var offset = 0
             data.withUnsafeBytes { all in

@@ -3,9 +3,9 @@ import Testing
 
 @testable import Compression
 
-/// Seeded bytes (SplitMix64) so failures reproduce.
+/// Seeded bytes (`SeededRandom`) so failures reproduce.
 func seededBytes(count: Int, seed: UInt64) -> [UInt8] {
-    var random = SplitMix(state: seed)
+    var random = SeededRandom(seed: seed)
     var out = [UInt8]()
     out.reserveCapacity(count)
     while out.count < count {
@@ -13,18 +13,6 @@ func seededBytes(count: Int, seed: UInt64) -> [UInt8] {
         for k in 0..<8 where out.count < count { out.append(UInt8(truncatingIfNeeded: z >> (8 * UInt64(k)))) }
     }
     return out
-}
-
-/// SplitMix64 (Steele, Lea and Flood 2014): seeded 64-bit values for the tests.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Half random, half zeros per 4 KiB block: zlib gets ratio ≈ 0.5 (docs/sources.md §B.1).

@@ -8,17 +8,13 @@ import Testing
 /// needed). The fidelity goal: every point within its tolerance, mean absolute error ≤ 5 %, and the threads
 /// needed for 90 % of C equal to ns-3's in every thread sweep. Deterministic (sigma-0 server latency, seed 1).
 @Suite(.cpuBound) struct FidelityTests {
-    /// The package root, from this file's path (Tests/FidelityTests/FidelityTests.swift).
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
     /// Misses the flow model cannot close without a change outside TCP caps (docs/accuracy.md, "Out of reach").
     /// Each is still checked: `withKnownIssue` fails the test once the miss disappears, so the list stays honest.
     /// None since the queue-burst model (`QueueBurstWindow`) closed `a-n-2ms-big-1g-1x1`.
     static let knownMisses: [String: Comment] = [:]
 
     static func comparison() throws -> FidelityComparison {
-        let points = try NS3Results.load(path: root.appendingPathComponent(NS3Results.defaultPath).path)
+        let points = try NS3Results.load(path: PackagePaths.file(NS3Results.defaultPath).path)
         return try FidelityComparison.run(points)
     }
 

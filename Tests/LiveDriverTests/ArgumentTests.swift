@@ -1,4 +1,5 @@
 import Foundation
+import TestHarness
 import Testing
 
 /// `replsim live` with bad arguments: a clear message and exit status 2, before anything is sent.

@@ -1,5 +1,6 @@
 import Foundation
 import Pcap
+import TestHarness
 import Testing
 
 /// Whether this process may capture on `lo` (root or CAP_NET_RAW): probed once by opening a real capture.

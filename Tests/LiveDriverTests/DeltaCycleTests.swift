@@ -1,6 +1,7 @@
 import BlobIngress
 import Foundation
 import LiveDriver
+import TestHarness
 import Testing
 
 /// Delta cycles after initial replication, with a writer changing the image meanwhile, against a real ingress on

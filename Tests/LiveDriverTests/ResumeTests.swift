@@ -1,5 +1,6 @@
 import Foundation
 import LiveDriver
+import TestHarness
 import Testing
 import UploadCore
 

@@ -2,6 +2,7 @@ import BlobIngress
 import Foundation
 import LiveDriver
 import NIOConcurrencyHelpers
+import TestHarness
 import Testing
 import UploadCore
 

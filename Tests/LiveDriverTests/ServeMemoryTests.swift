@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOPosix
+import TestHarness
 import Testing
 
 /// A real `replsim serve` process gives back the memory a flood of connections took: 2,000 connections that each

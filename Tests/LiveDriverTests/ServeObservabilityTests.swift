@@ -31,7 +31,7 @@ struct ServeObservabilityTests {
         ]
         // As soon as the first Put Page shows, freeze the client (SIGSTOP) so that /metrics is read while the run
         // is certainly still going, however slowly this machine runs the poll; then let it go on.
-        let live = try await withProgram(try replsimBinary(), arguments) { pid in
+        let live = try await withReplsim(arguments) { pid in
             _ = try await poll("the first Put Page to show in /metrics") {
                 putPage(try await fetch(http, "\(base)/metrics").body).requests > 0 ? true : nil
             }

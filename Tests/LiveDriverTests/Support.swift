@@ -9,20 +9,6 @@ import Testing
     import Glibc
 #endif
 
-/// A fresh directory under the system temp dir, removed by `cleanUp()`.
-struct TempDirectory {
-    let path: String
-
-    init(_ label: String = "live") throws {
-        path = NSTemporaryDirectory() + "replsim-\(label)-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
-
-    func cleanUp() { try? FileManager.default.removeItem(atPath: path) }
-}
-
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
@@ -125,30 +111,6 @@ private func fileDigestBlocking(_ path: String, paddedTo size: Int64) throws -> 
     return hasher.finalize().map { String(format: "%02x", $0) }.joined()
 }
 
-/// The replsim executable next to the test bundle (`swift build --build-tests` builds it).
-func replsimBinary() throws -> String {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    for configuration in ["debug", "release"] {
-        let path = root.appendingPathComponent(".build/\(configuration)/replsim").path
-        if FileManager.default.isExecutableFile(atPath: path) { return path }
-    }
-    throw TestFailure("replsim binary not found under \(root.path)/.build; run swift build first")
-}
-
-/// A finished subprocess.
-struct Finished {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-/// Runs replsim with `arguments` to completion, off the cooperative pool (the in-process server keeps running).
-func runReplsim(_ arguments: [String]) async throws -> Finished {
-    let run = try await runProgram(try replsimBinary(), arguments)
-    return Finished(status: run.status, stdout: run.stdout, stderr: run.stderr)
-}
-
 /// An uploader for `sources` against `ingress`.
 func makeUploader(
     _ ingress: IngressHandle, sources: [String], threads: Int, chunkBytes: Int64 = 4 << 20,
@@ -171,7 +133,7 @@ func killWhenJournalHolds(
     _ count: Int, _ kind: String, journal: String, arguments: [String]
 ) async throws -> Bool {
     let journalFile = (journal as NSString).appendingPathComponent("journal.jsonl")
-    let run = try await withProgram(try replsimBinary(), arguments) { pid in
+    let run = try await withReplsim(arguments) { pid in
         var seen = 0
         while seen < count, let state = processState(pid), state != "Z" {
             try await Task.sleep(for: .milliseconds(5))
@@ -224,7 +186,7 @@ struct ServeProcess {
 /// `errors`, and returns it with the endpoint it prints once listening (the container URL of a live target).
 func startServe(_ arguments: [String], output: String, errors: String) async throws -> (ServeProcess, String) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: try replsimBinary())
+    process.executableURL = URL(fileURLWithPath: try PackagePaths.replsim())
     process.arguments = ["serve", "--port", "0"] + arguments
     _ = FileManager.default.createFile(atPath: output, contents: nil)
     _ = FileManager.default.createFile(atPath: errors, contents: nil)

@@ -1,6 +1,7 @@
 import Foundation
 import Pcap
 import Results
+import TestHarness
 import Testing
 
 /// `replsim run --pcap` end to end: what tshark reads from the capture agrees with the run's result.json.
@@ -158,9 +159,9 @@ import Testing
             (["run", scenario, "--pcap", "/nonexistent/dir/x.pcap", "--out", out], 2, "--pcap"),
         ]
         for (arguments, status, message) in cases {
-            let run = try await ExportSupport.execute(try ExportSupport.replsimPath(), arguments)
-            #expect(run.status == status, "\(arguments): exit \(run.status), stderr \(run.err)")
-            #expect(run.err.contains(message), "\(arguments): stderr \(run.err)")
+            let run = try await runReplsim(arguments)
+            #expect(run.status == status, "\(arguments): exit \(run.status), stderr \(run.stderr)")
+            #expect(run.stderr.contains(message), "\(arguments): stderr \(run.stderr)")
         }
         // `sweep` with every axis at one value collapses to a single run and exports.
         let collapsed = try await ExportSupport.replsim(["sweep", sweep, "--threads", "2", "--quiet", "--out", out,

@@ -42,40 +42,22 @@ enum ExportSupport {
         var description: String
     }
 
-    /// The `replsim` executable built next to the test bundle.
-    static func replsimPath() throws -> String {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(), Bundle.main.bundleURL,
-            Bundle.main.bundleURL.deletingLastPathComponent(),
-        ].map { $0.appendingPathComponent("replsim").path }
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw ToolFailure(description: "replsim executable not found in \(candidates); run swift build first")
-        }
-        return found
-    }
-
-    /// Runs a program (off the cooperative pool); returns (exit status, stdout, stderr).
-    static func execute(_ program: String, _ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
-        let run = try await runProgram(program, arguments)
-        return (run.status, run.stdout, run.stderr)
-    }
-
     /// `replsim ARGS`; throws unless it exits 0.
     @discardableResult
     static func replsim(_ arguments: [String]) async throws -> String {
-        let run = try await execute(try replsimPath(), arguments)
+        let run = try await runReplsim(arguments)
         guard run.status == 0 else {
-            throw ToolFailure(description: "replsim \(arguments) exited \(run.status): \(run.err)")
+            throw ToolFailure(description: "replsim \(arguments) exited \(run.status): \(run.stderr)")
         }
-        return run.out
+        return run.stdout
     }
 
     static func tshark(_ arguments: [String]) async throws -> String {
-        let run = try await execute("/usr/bin/tshark", arguments)
+        let run = try await runProgram("/usr/bin/tshark", arguments)
         guard run.status == 0 else {
-            throw ToolFailure(description: "tshark \(arguments) exited \(run.status): \(run.err)")
+            throw ToolFailure(description: "tshark \(arguments) exited \(run.status): \(run.stderr)")
         }
-        return run.out
+        return run.stdout
     }
 
     /// Writes the scenario, runs `replsim run` with `pcapArguments`, returns the run's result and the pcap path.

@@ -16,7 +16,7 @@ import Testing
         print("adversarial pcaps: reproduce with seed \(seed) (REPLSIM_FUZZ_SEED=\(seed))")
         let (_, original, records) = try RobustnessTests.smallCapture("adversarial-source.pcap")
         let path = TestSupport.temporaryPath("adversarial.pcap")
-        var rng = RobustnessTests.SplitMix64(state: seed)
+        var rng = SeededRandom(seed: seed)
         var reports = 0, errors = 0, slowest = Duration.zero
         var kinds = [Int](repeating: 0, count: 6)
         let cases = 1_200
@@ -50,7 +50,7 @@ import Testing
     }
 
     static func mutate(
-        _ original: [UInt8], records: [Int], kind: Int, rng: inout RobustnessTests.SplitMix64
+        _ original: [UInt8], records: [Int], kind: Int, rng: inout SeededRandom
     ) -> [UInt8] {
         var bytes = original
         let record = records[Int.random(in: 0..<records.count, using: &rng)]

@@ -6,18 +6,6 @@ import Testing
 
 /// Bad captures give a `PcapError` naming the file and position, never a crash or another error type.
 @Suite(.cpuBound) struct RobustnessTests {
-    /// SplitMix64 (Steele et al. 2014): the seeded generator for the fuzz cases.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// A small valid capture (the synthetic trace's first 50 ms) and its record boundaries.
     static func smallCapture(_ name: String) throws -> (path: String, bytes: [UInt8], records: [Int]) {
         let path = TestSupport.temporaryPath(name)
@@ -44,7 +32,7 @@ import Testing
         let path = TestSupport.temporaryPath("fuzz.pcap")
         var errors = 0
         for seed in UInt64(1)...200 {
-            var rng = SplitMix64(state: seed)
+            var rng = SeededRandom(seed: seed)
             var bytes = original
             // Half of the cases hit packet headers only (record header + Ethernet/IP/TCP), where flips matter.
             for _ in 0..<Int.random(in: 1...8, using: &rng) {
@@ -70,7 +58,7 @@ import Testing
         let (_, original, records) = try Self.smallCapture("truncate-source.pcap")
         let path = TestSupport.temporaryPath("truncated.pcap")
         for seed in UInt64(1)...20 {
-            var rng = SplitMix64(state: seed)
+            var rng = SeededRandom(seed: seed)
             let k = Int.random(in: 0..<(records.count - 1), using: &rng)
             let cut = Int.random(in: (records[k] + 1)..<records[k + 1], using: &rng)
             try Self.write(Array(original[..<cut]), to: path)

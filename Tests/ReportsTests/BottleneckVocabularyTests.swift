@@ -1,5 +1,6 @@
 import Foundation
 import Results
+import TestHarness
 import Testing
 
 @testable import Reports
@@ -17,9 +18,7 @@ import Testing
     }
 
     @Test func docsListEveryKindWithItsCode() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let text = try String(contentsOf: root.appending(path: "docs/results.md"), encoding: .utf8)
+        let text = try String(contentsOf: PackagePaths.file("docs/results.md"), encoding: .utf8)
         let section = try #require(text.components(separatedBy: "### Bottleneck kinds").dropFirst().first)
         // Table rows: | `kind` | CODE | meaning |
         var documented: [(kind: String, code: String)] = []

@@ -1,5 +1,6 @@
 import Foundation
 import Results
+import TestHarness
 
 /// Synthetic but plausible results (docs/sources.md §7: 60 MiB/s per page blob ≈ 503 Mbit/s per VM during initial
 /// replication, 3 VMs ≈ 1.5 Gbps; a 10 Gbps circuit binds from about 20 VMs). For tests and the example
@@ -9,18 +10,6 @@ enum Fixture {
     static let circuit = 10e9
     static let perThread = 130e6  // one 4 MiB Put Page per ~260 ms round (RTT + server latency + transfer)
 
-    /// A small deterministic generator (SplitMix64) so fixtures do not depend on the platform RNG.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    }
 
     static func sweep(
         vms: [Int], threads: [Int], seed: UInt64 = 42, cycles: Bool = false, perVMSeries: Bool = false,
@@ -60,7 +49,7 @@ enum Fixture {
     static func run(
         vms: Int, threads: Int, seed: UInt64, cycles: Bool, perVMSeries: Bool, samples: Int, parameters: [Parameter]
     ) -> RunResult {
-        var rng = SplitMix(state: seed &+ UInt64(vms * 100 + threads))
+        var rng = SeededRandom(seed: seed &+ UInt64(vms * 100 + threads))
         // Threads fill the blob's 60 MiB/s with diminishing returns (they share one blob's cap).
         let threadLimited = Double(threads) * perThread * (threads == 1 ? 0.8 : 1)
         let perVM = blobCap * 0.995 * (1 - exp(-threadLimited / blobCap))
@@ -112,7 +101,7 @@ enum Fixture {
             resets: 0, bytesResent: 0, eventCount: 50_000 + vms * threads * 900)
     }
 
-    static func cycleStats(rng: inout SplitMix, load: Double) -> CycleStats {
+    static func cycleStats(rng: inout SeededRandom, load: Double) -> CycleStats {
         let target = 900.0
         let samples = (0..<400).map { _ in
             300 + 60 + 500 * load * rng.unit() + (rng.unit() < 0.06 ? 700 * rng.unit() : 0)

@@ -23,7 +23,7 @@ import Testing
         let texts = try shippedScenarios.map {
             try String(contentsOfFile: scenariosDirectory.appendingPathComponent($0).path, encoding: .utf8)
         }
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var loaded = 0, rejected = 0, refused = 0, slowest = Duration.zero
         let cases = 1_200
         for iteration in 0..<cases {
@@ -63,7 +63,7 @@ import Testing
     }
 
     /// Replaces `count` `key: value` lines whose key one of ``absurd`` names with that absurd value.
-    static func withAbsurdSizes(_ text: String, count: Int, rng: inout SplitMix64) -> String {
+    static func withAbsurdSizes(_ text: String, count: Int, rng: inout SeededRandom) -> String {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         for _ in 0..<count {
             let replacement = absurd[rng.below(absurd.count)]

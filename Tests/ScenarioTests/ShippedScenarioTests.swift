@@ -4,10 +4,8 @@ import Testing
 
 @testable import Scenario
 
-/// The repository's `scenarios/` folder, found from this file's path.
-let scenariosDirectory = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("scenarios")
+/// The repository's `scenarios/` folder.
+let scenariosDirectory = PackagePaths.file("scenarios")
 
 let shippedScenarios = [
     "reference-3vm-expressroute.yaml", "expressroute-vs-internet.yaml", "sweep-3-100vms.yaml",
@@ -86,7 +84,7 @@ let shippedScenarios = [
         let texts = try shippedScenarios.map {
             try String(contentsOfFile: scenariosDirectory.appendingPathComponent($0).path, encoding: .utf8)
         }
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var loaded = 0, rejected = 0
         for iteration in 0..<300 {
             let original = texts[Int(rng.next() % UInt64(texts.count))]
@@ -108,27 +106,13 @@ let shippedScenarios = [
     }
 }
 
-/// SplitMix64 (Steele et al. 2014): a tiny seeded generator owned by the test, identical on every platform.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
-}
-
 enum Mutator {
     static let tokens = [
         ":", "-", "[", "]", "{", "}", "'", "\"", "#", "&a", "*a", "!!int", "|", ">", " ", "\n", "\t", "0", "-1", "1e9",
         "33", "...", "%", "Gbps", "MiB", "ms", "x", "null", "~", "faults", "sweep", "é", "\u{0}",
     ]
 
-    static func mutate(_ text: String, count: Int, rng: inout SplitMix64) -> String {
+    static func mutate(_ text: String, count: Int, rng: inout SeededRandom) -> String {
         var chars = Array(text)
         for _ in 0..<count where !chars.isEmpty {
             let at = rng.below(chars.count)

@@ -45,7 +45,7 @@ func smallScenario(seed: UInt64, vms: Int = 2, threads: Int = 4, extra: String =
     /// naming the VM). Conservation: bytes acknowledged never exceed what the disks and churn can supply.
     @Test(arguments: 1...120)
     func randomizedRunsKeepTheInvariants(seed: UInt64) throws {
-        var random = SplitMix(seed: seed)
+        var random = SeededRandom(seed: seed)
         let restartAt = 60 + random.next() % 400
         let outageAt = 30 + random.next() % 400
         let detection = ["bgp", "bfd", "20s"][Int(random.next() % 3)]
@@ -98,15 +98,3 @@ func smallScenario(seed: UInt64, vms: Int = 2, threads: Int = 4, extra: String =
     }
 }
 
-/// SplitMix64 for choosing test parameters from a seed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -7,9 +7,7 @@ import Testing
 
 /// Loads a shipped scenario relative to the package root (tests run from anywhere).
 func shippedScenario(_ name: String) throws -> Scenario {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    return try ScenarioLoader.load(path: root.appendingPathComponent("scenarios/\(name)").path)
+    try ScenarioLoader.load(path: PackagePaths.file("scenarios/\(name)").path)
 }
 
 /// The reference document with `vms` VMs and `threads` threads, shortened to keep the test quick.
