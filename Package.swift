@@ -158,7 +158,7 @@ targets += [
     .target(
         name: "LiveDriver",
         dependencies: [
-            "UploadCore", "Results", "Compression", "BlobIngress",
+            "UploadCore", "Results", "Compression", "BlobProtocol",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),

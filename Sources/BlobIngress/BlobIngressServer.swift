@@ -35,16 +35,12 @@ public struct BlobIngressConfiguration: Sendable {
     /// Timeouts, header size and connection count per client (see ``ConnectionLimits``).
     public var limits: ConnectionLimits
 
-    /// Azurite's well-known development key, so tools that default to it work.
-    public static let developmentKey =
-        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-
     public init(
         host: String = "127.0.0.1",
         port: Int = 10000,
         dataDirectory: String,
         account: String = "replsim",
-        accountKeyBase64: String = BlobIngressConfiguration.developmentKey,
+        accountKeyBase64: String = SharedKeyRequest.developmentKey,
         profile: IngressProfile = .init(),
         limits: ConnectionLimits = .init()
     ) {

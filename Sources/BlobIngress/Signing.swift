@@ -10,13 +10,12 @@ import NIOCore
 extension SharedKeyRequest {
     /// `SharedKey account:signature` for this request.
     public func authorizationHeader(account: String, key: [UInt8]) -> String {
-        "SharedKey \(account):\(SharedKeyRequest.sign(stringToSign(account: account), key: key))"
+        authorizationHeader(account: account) { HMAC<SHA256>.authenticationCode(for: $0, using: SymmetricKey(data: key)) }
     }
 
     /// Base64 HMAC-SHA256 of `text` under `key`.
     public static func sign(_ text: String, key: [UInt8]) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: key))
-        return encodeBase64(mac)
+        signature(of: text) { HMAC<SHA256>.authenticationCode(for: $0, using: SymmetricKey(data: key)) }
     }
 }
 

@@ -1,5 +1,6 @@
-/// The Shared Key string-to-sign for the Blob service (versions 2009-09-19 and later) and the request-time check;
-/// its HMAC-SHA256 (`sign`, `authorizationHeader`) is in BlobIngress, next to the key.
+/// The Shared Key string-to-sign for the Blob service (versions 2009-09-19 and later), the `Authorization` header
+/// and the request-time check. The HMAC-SHA256 itself is the caller's (swift-crypto in BlobIngress and LiveDriver):
+/// this module has no cryptography, so its fuzzer builds without BoringSSL.
 ///
 /// Source: "Authorize with Shared Key" (learn.microsoft.com/rest/api/storageservices/authorize-with-shared-key):
 /// VERB, Content-Encoding, Content-Language, Content-Length (empty when 0), Content-MD5, Content-Type, Date,
@@ -27,6 +28,22 @@ public struct SharedKeyRequest: Sendable {
         self.headers = headers.map { ($0.name.lowercased(), $0.value) }
         self.rawPath = rawPath
         self.query = query
+    }
+
+    /// Azurite's well-known development account key (base64): what `replsim serve` and `replsim live` use unless
+    /// given another, so tools that default to it work.
+    public static let developmentKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+
+    /// The base64 signature of `text`, where `hmacSHA256` returns the HMAC-SHA256 of its argument under the account
+    /// key.
+    public static func signature<MAC: Sequence<UInt8>>(of text: String, hmacSHA256: ([UInt8]) -> MAC) -> String {
+        encodeBase64(hmacSHA256(Array(text.utf8)))
+    }
+
+    /// `SharedKey account:signature` for this request (`signature(of:hmacSHA256:)` of its string-to-sign).
+    public func authorizationHeader<MAC: Sequence<UInt8>>(account: String, hmacSHA256: ([UInt8]) -> MAC) -> String {
+        "SharedKey \(account):\(Self.signature(of: stringToSign(account: account), hmacSHA256: hmacSHA256))"
     }
 
     public func header(_ name: String) -> String? { headers.first { $0.name == name }?.value }

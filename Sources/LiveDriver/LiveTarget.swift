@@ -1,4 +1,4 @@
-import BlobIngress
+import BlobProtocol
 import Foundation
 
 /// Where a live run uploads: a path-style Blob service endpoint `http://HOST:PORT/ACCOUNT` (as `replsim serve`
@@ -15,7 +15,7 @@ public struct LiveTarget: Sendable, Equatable {
 
     /// Parses `url`; `account` overrides the path's account; `keyBase64` is the account key.
     /// - Throws: ``LiveError/badTarget(_:reason:)`` naming what is wrong.
-    public init(url: String, account: String? = nil, keyBase64: String = BlobIngressConfiguration.developmentKey)
+    public init(url: String, account: String? = nil, keyBase64: String = SharedKeyRequest.developmentKey)
         throws
     {
         guard let parts = URLComponents(string: url), parts.scheme == "http" else {

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
-import BlobIngress
+import BlobProtocol
+import Crypto
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -32,6 +33,8 @@ final class PageBlobConnection: Sendable {
     /// `x-ms-version` sent with every request.
     static let apiVersion = BlobAPIVersion.current
     let target: LiveTarget
+    /// The account key for the Shared Key HMAC-SHA256.
+    let key: SymmetricKey
     let http: HTTPClient
     let timeout: TimeAmount
     private let spare = NIOLockedValueBox<ByteBuffer?>(nil)
@@ -43,6 +46,7 @@ final class PageBlobConnection: Sendable {
         configuration.decompression = .disabled
         configuration.connectionPool.retryConnectionEstablishment = false
         self.target = target
+        self.key = SymmetricKey(data: target.key)
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.timeout = timeout
     }
@@ -89,7 +93,10 @@ final class PageBlobConnection: Sendable {
         all.append(("x-ms-date", HTTPDate.format(epochSeconds: Int64(time(nil)))))
         all.append(("content-length", String(body?.readableBytes ?? 0)))
         let signed = SharedKeyRequest(method: method.rawValue, headers: all, rawPath: rawPath, query: query)
-        all.append(("authorization", signed.authorizationHeader(account: target.account, key: target.key)))
+        let authorization = signed.authorizationHeader(account: target.account) {
+            HMAC<SHA256>.authenticationCode(for: $0, using: key)
+        }
+        all.append(("authorization", authorization))
         let queryText = query.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
         var request = HTTPClientRequest(
             url: "http://\(target.host):\(target.port)\(rawPath)" + (queryText.isEmpty ? "" : "?" + queryText))

@@ -55,7 +55,7 @@ struct Live: ParsableCommand {
     var account: String?
 
     @Option(help: "Account key, base64 (default: the development key 'replsim serve' uses).")
-    var key = BlobIngressConfiguration.developmentKey
+    var key = SharedKeyRequest.developmentKey
 
     @Option(help: "Container for the blobs.")
     var container = "replsim-live"

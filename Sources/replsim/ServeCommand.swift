@@ -31,7 +31,7 @@ struct Serve: ParsableCommand {
     var account = "replsim"
 
     @Option(help: "Account key, base64 (default: the well-known development key).")
-    var key = BlobIngressConfiguration.developmentKey
+    var key = SharedKeyRequest.developmentKey
 
     @Option(help: "JSON ingress profile: throttling rates, size limits, fault injection, syncWrites.")
     var profile: String?
