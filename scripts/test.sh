@@ -3,6 +3,14 @@
 # check of its CI scenarios against the committed baselines. Used by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# UploadCore is the sans-I/O core shared by both drivers: its sources import nothing but DequeModule (no
+# Foundation, no NIO, no clock). Every import counts: attributed (@preconcurrency), with an access level
+# (public import) or of one symbol (import struct Foundation.Date).
+if stray=$(grep -rhoE '^[[:space:]]*(@[A-Za-z_]+[[:space:]]+)*((public|package|internal|fileprivate|private)[[:space:]]+)?import[[:space:]]+([a-z]+[[:space:]]+)?[A-Za-z_][A-Za-z0-9_]*' \
+    Sources/UploadCore | awk '{print $NF}' | sort -u | grep -vx DequeModule); then
+    echo "UploadCore imports $(echo $stray): it may import only DequeModule (docs/architecture.md)" >&2
+    exit 1
+fi
 bash scripts/setup-system.sh --tests
 swift build --build-tests
 swift test --skip-build
@@ -16,7 +24,7 @@ swift test --skip-build
 bash scripts/browser-check.sh "$(swift build --show-bin-path)/replsim"
 # Sharded sweeps on a real one-node Slurm cluster (installs slurm-wlm and munge; skips with the reason when it
 # cannot run one, e.g. without root): the merged report must equal the single-machine run byte for byte.
-bash tests/slurm/e2e.sh "$(swift build --show-bin-path)/replsim"
+bash tools/slurm/e2e.sh "$(swift build --show-bin-path)/replsim"
 # libFuzzer over the parsers of untrusted input (Blob requests and signatures, scenarios, captures): 30 s each
 # from the committed corpora (Fuzz/corpus).
 bash scripts/fuzz.sh 30

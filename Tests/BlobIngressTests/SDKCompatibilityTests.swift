@@ -8,7 +8,7 @@ import Testing
 /// Needs `pip install azure-storage-blob`; a missing SDK fails this test with that instruction, it never skips.
 @Suite struct SDKCompatibilityTests {
     static var scriptPath: String {
-        PackagePaths.file("tests/sdk/azure_sdk_roundtrip.py").path
+        PackagePaths.file("tools/sdk/azure_sdk_roundtrip.py").path
     }
 
     @Test func pythonSDKCreatesUploadsAndReadsBack() async throws {

@@ -3,7 +3,7 @@
 # array (deploy/slurm/submit.sh) plus the dependent merge job, and the merged report must equal a single-machine run
 # of the same sweep byte for byte.
 #
-# Usage: tests/slurm/e2e.sh [REPLSIM_BINARY]   (default: the debug build's replsim)
+# Usage: tools/slurm/e2e.sh [REPLSIM_BINARY]   (default: the debug build's replsim)
 #
 # 1. Skips (exit 0, printing why) unless it can run a cluster: root, Linux. Installs slurm-wlm and munge from
 #    Debian when missing (slurmctld, slurmd, sbatch, munged).

@@ -2,7 +2,7 @@
 # Live loopback run vs simulated run of the same setup (a live loopback run and a simulated run of the
 # same scenario, and the difference).
 #
-# Usage: tests/live/compare-sim.sh [SIZE (default 1GiB)] [THREADS (default 4)] [BIN (default release replsim)]
+# Usage: tools/live/compare-sim.sh [SIZE (default 1GiB)] [THREADS (default 4)] [BIN (default release replsim)]
 #
 # 1. Starts `replsim serve` ({"syncWrites": false}), measures loopback capacity with iperf3 -P THREADS.
 # 2. Uploads a dense generated image with `replsim live` (result.json, mode live).
