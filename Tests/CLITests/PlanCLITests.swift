@@ -62,15 +62,15 @@ import Testing
         let (scenario, inventory) = try Self.files(in: dir)
         let plan = ["plan", scenario, "--inventory", inventory, "--seeds", "2", "--tolerance", "10%", "--quiet", "--jobs", "1"]
         let local = dir.appendingPathComponent("local")
-        let whole = try await replsim(plan + ["--out", local.path])
+        let whole = try await runReplsim(plan + ["--out", local.path])
         #expect(whole.status == 0, "\(whole.stderr)")
         let parts = dir.appendingPathComponent("parts")
         for index in [2, 0, 1] {
-            let shard = try await replsim(plan + ["--shard", "\(index)/3", "--out", parts.path])
+            let shard = try await runReplsim(plan + ["--shard", "\(index)/3", "--out", parts.path])
             #expect(shard.status == 0, "\(shard.stderr)")
         }
         let merged = dir.appendingPathComponent("merged")
-        let merge = try await replsim(["merge", parts.path, "--out", merged.path, "--quiet", "--jobs", "1"])
+        let merge = try await runReplsim(["merge", parts.path, "--out", merged.path, "--quiet", "--jobs", "1"])
         #expect(merge.status == 0, "\(merge.stderr)")
         for name in ["plan.json", "plan.md"] {
             let left = try Data(contentsOf: local.appendingPathComponent(name))
@@ -80,33 +80,33 @@ import Testing
 
         func part(_ index: Int, in folder: URL = parts) -> String { folder.appendingPathComponent("part-000\(index)-of-0003.json").path }
         let out = dir.appendingPathComponent("out").path
-        let missing = try await replsim(["merge", part(0), part(2), "--out", out])
+        let missing = try await runReplsim(["merge", part(0), part(2), "--out", out])
         #expect(missing.status == 2 && missing.stderr.contains("missing shard 1/3"), "\(missing.stderr)")
-        let twice = try await replsim(["merge", part(0), part(1), part(1), part(2), "--out", out])
+        let twice = try await runReplsim(["merge", part(0), part(1), part(1), part(2), "--out", out])
         #expect(twice.status == 2 && twice.stderr.contains("shard 1/3 given twice"), "\(twice.stderr)")
 
         let otherOptions = dir.appendingPathComponent("other-options")
-        let tolerance = try await replsim(
+        let tolerance = try await runReplsim(
             plan.map { $0 == "10%" ? "20%" : $0 } + ["--shard", "1/3", "--out", otherOptions.path])
         #expect(tolerance.status == 0, "\(tolerance.stderr)")
-        let foreignOptions = try await replsim(["merge", part(0), part(1, in: otherOptions), part(2), "--out", out])
+        let foreignOptions = try await runReplsim(["merge", part(0), part(1, in: otherOptions), part(2), "--out", out])
         #expect(foreignOptions.status == 2 && foreignOptions.stderr.contains("different job"), "\(foreignOptions.stderr)")
 
         let otherScenario = dir.appendingPathComponent("other-scenario")
-        let withoutInventory = try await replsim(
+        let withoutInventory = try await runReplsim(
             ["plan", scenario, "--seeds", "2", "--tolerance", "10%", "--quiet", "--shard", "1/3", "--out", otherScenario.path])
         #expect(withoutInventory.status == 0, "\(withoutInventory.stderr)")
-        let foreignScenario = try await replsim(["merge", part(0), part(1, in: otherScenario), part(2), "--out", out])
+        let foreignScenario = try await runReplsim(["merge", part(0), part(1, in: otherScenario), part(2), "--out", out])
         #expect(foreignScenario.status == 2 && foreignScenario.stderr.contains("different job"), "\(foreignScenario.stderr)")
 
         let text = try String(contentsOfFile: part(2), encoding: .utf8)
         try text.replacingOccurrences(of: "\"replsim 0.", with: "\"replsim 99.")
             .write(toFile: part(2), atomically: true, encoding: .utf8)
-        let version = try await replsim(["merge", parts.path, "--out", out])
+        let version = try await runReplsim(["merge", parts.path, "--out", out])
         #expect(version.status == 2 && version.stderr.contains("written by replsim 99."), "\(version.stderr)")
         try text.replacingOccurrences(of: "\"work\" : \"plan\"", with: "\"work\" : \"runs\"")
             .write(toFile: part(2), atomically: true, encoding: .utf8)
-        let kind = try await replsim(["merge", parts.path, "--out", out])
+        let kind = try await runReplsim(["merge", parts.path, "--out", out])
         #expect(kind.status == 2 && kind.stderr.contains("holds work 'runs', not 'plan'"), "\(kind.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out), "nothing may be written when a merge fails")
     }

@@ -9,8 +9,7 @@ import Testing
 /// its headline answers per VM count with the threads needed and an IR time, never "n/a", and every run carries
 /// the per-phase fields.
 @Suite(.cpuBound) struct ExampleResultTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../results/example").standardized
+    static let folder = PackagePaths.file("results/example")
 
     @Test func headlineNamesThreadsPerVMCountAndIRTimes() throws {
         let data = try Data(contentsOf: Self.folder.appendingPathComponent("result.json"))
