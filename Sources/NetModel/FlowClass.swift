@@ -43,6 +43,9 @@ struct FlowClass {
     /// Absolute time (ns) of the next completion at the current rate; `.max` if none.
     var nextCompletion: Int64 = .max
     var isActive = false
+    /// The index of this class's entry in `NetModel.activeClasses` while active, -1 otherwise (an entry whose
+    /// class no longer points back at it is a hole left by the class emptying).
+    var activePosition = -1
     /// A member of the model's rate group: its service is `V(now) − base` and its rate the group's level
     /// (`service`, `serviceTime` and `rate` are then stale; see `RateGroup`).
     var inGroup = false

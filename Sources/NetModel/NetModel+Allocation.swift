@@ -14,6 +14,7 @@ extension NetModel {
             if !needsReallocation && updatePartition() { return }
             partition.active = false
         }
+        compactActiveClasses()
         partition.dirty.removeAll(keepingCapacity: true)
         needsReallocation = false
         let t = now.nanoseconds
@@ -102,6 +103,8 @@ extension NetModel {
         let wasActive = classes[c].isActive
         if !wasActive {
             classes[c].isActive = true
+            if activeHoles > 16 && activeHoles * 2 > activeClasses.count { compactActiveClasses() }
+            classes[c].activePosition = activeClasses.count
             activeClasses.append(c)
             if group.active && !needsReallocation { admitToGroup(c) }
         }
@@ -148,7 +151,8 @@ extension NetModel {
             classes[c].service = 0
             classes[c].nextCompletion = .max
             classes[c].isActive = false
-            if let position = activeClasses.firstIndex(of: c) { activeClasses.remove(at: position) }
+            classes[c].activePosition = -1  // its entry in activeClasses is a hole from now on
+            activeHoles += 1
         }
         if !wasInGroup {
             if partition.active && classes[c].count > 0 {
@@ -158,6 +162,22 @@ extension NetModel {
             }
         }
         return remaining
+    }
+
+    /// Squeezes the holes out of `activeClasses`, keeping the order in which the classes became active.
+    /// - Complexity: O(entries) when there are holes, else O(1).
+    mutating func compactActiveClasses() {
+        guard activeHoles > 0 else { return }
+        var kept = 0
+        for position in activeClasses.indices {
+            let c = activeClasses[position]
+            guard classes[c].activePosition == position else { continue }
+            activeClasses[kept] = c
+            classes[c].activePosition = kept
+            kept += 1
+        }
+        activeClasses.removeLast(activeClasses.count - kept)
+        activeHoles = 0
     }
 
     /// Moves flow `slot` to the class for a new cap, keeping its remaining bits.

@@ -135,6 +135,7 @@ extension NetModel {
     /// Gives the cells of the classes whose count changed their new rate; false (the caller then reallocates
     /// fully) if a class emptied, a cap would bind, or a slack resource lost its slack.
     mutating func updatePartition() -> Bool {
+        compactActiveClasses()  // no class empties in this mode (that asks for a full reallocation): O(1)
         let t = now.nanoseconds
         partition.update &+= 1
         let update = partition.update

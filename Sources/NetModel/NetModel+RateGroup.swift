@@ -185,6 +185,7 @@ extension NetModel {
     /// - Complexity: O(classes).
     mutating func dissolveGroup() {
         guard group.active else { return }
+        compactActiveClasses()
         let t = now.nanoseconds
         let v = group.virtualTime(at: t)
         for c in activeClasses where classes[c].inGroup {
@@ -279,8 +280,9 @@ extension NetModel {
             classes[Int(top.classIndex)].groupVersion &+= 1
         }
         if due.count > 1 {
-            let active = activeClasses
-            due.sort { (active.firstIndex(of: $0) ?? Int.max) < (active.firstIndex(of: $1) ?? Int.max) }
+            // Members are active, so their entries' positions give the activeClasses order.
+            let classes = self.classes
+            due.sort { classes[$0].activePosition < classes[$1].activePosition }
         }
     }
 

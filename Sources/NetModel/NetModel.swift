@@ -34,7 +34,12 @@ public struct NetModel {
     var resources: [ResourceState] = []
     var classes: [FlowClass] = []
     var classLookup: [ClassKey: Int] = [:]
+    /// The active classes in the order they became active, with holes: a class that empties leaves its entry
+    /// behind (`FlowClass.activePosition` no longer points at it) until `compactActiveClasses()` squeezes them
+    /// out, keeping the order. So a class emptying costs O(1) amortised, not a shift of every later entry.
     var activeClasses: [Int] = []
+    /// Entries of `activeClasses` that are holes.
+    var activeHoles = 0
     var flows: [FlowState] = []
     var freeSlots: [Int32] = []
     var connections: [ConnectionState] = []
@@ -145,7 +150,8 @@ public struct NetModel {
     /// - Complexity: O(classes × path length).
     public func load(on resource: ResourceID) -> Double {
         var total = 0.0
-        for c in activeClasses where classes[c].path.contains(resource.index) {
+        for (position, c) in activeClasses.enumerated()
+        where classes[c].activePosition == position && classes[c].path.contains(resource.index) {
             total += rateOf(c) * Double(classes[c].count)
         }
         return total
@@ -193,7 +199,7 @@ public struct NetModel {
         let elapsed = time - now.nanoseconds
         guard elapsed > 0 else { return }
         let seconds = Double(elapsed) / 1e9
-        if !activeClasses.isEmpty {
+        if activeClasses.count > activeHoles {
             attribution.busySeconds += seconds
             for kind in kindRates.indices where kindFlows[kind] > 0 {
                 attribution.bitsByKind[kind] += kindRates[kind] * seconds
@@ -216,12 +222,12 @@ public struct NetModel {
             swap(&due, &dueScratch)
             return
         }
+        // Flows only end here (no class becomes active), so emptied classes leave holes and entries stay put.
         var position = 0
         while position < activeClasses.count {
             let c = activeClasses[position]
-            completeDueFlows(ofClass: c)
-            // endFlow may have removed class c from activeClasses; only step on if it is still here.
-            if position < activeClasses.count && activeClasses[position] == c { position += 1 }
+            if classes[c].activePosition == position { completeDueFlows(ofClass: c) }
+            position += 1
         }
     }
 
