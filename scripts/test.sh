@@ -12,6 +12,8 @@ if stray=$(grep -rhoE '^[[:space:]]*(@[A-Za-z_]+[[:space:]]+)*((public|package|i
     exit 1
 fi
 bash scripts/setup-system.sh --tests
+# The module graph in docs/architecture.md is Package.swift's (a second or two: the manifest only).
+swift package dump-package | python3 scripts/check-module-graph.py docs/architecture.md
 swift build --build-tests
 swift test --skip-build
 # Predictions must not move without a reason: re-run scenarios/ci and compare with results/baseline, per metric
