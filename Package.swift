@@ -59,7 +59,7 @@ targets += [
 // MARK: - Planner: `replsim plan`, bandwidth searches over the simulator (docs/planning.md)
 targets += [
     .target(name: "Planner", dependencies: ["Scenario", "SimDriver", "Results"]),
-    .testTarget(name: "PlannerTests", dependencies: ["Planner", "Scenario", "Results", "TestHarness"]),
+    .testTarget(name: "PlannerTests", dependencies: ["Planner", "Scenario", "SimDriver", "Results", "TestHarness"]),
 ]
 
 // MARK: - Reports: JSON / CSV / Markdown / self-contained HTML with SVG charts

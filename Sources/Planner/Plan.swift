@@ -22,6 +22,8 @@ public struct Plan: Codable, Sendable, Equatable {
     public var achievable: AchievableRPO
     /// RPO violations at the 90 % bandwidth (its p50); absent when that bandwidth was not found.
     public var whatIf: WhatIf?
+    /// UploadThreadsPerVM per host.
+    public var threads: ThreadsPlan
     /// `ok` when every bandwidth target was met within the search range, otherwise `unreachable`.
     public var status: Status
     /// One sentence per problem when `status` is `unreachable`: why, and what is closest.
@@ -105,4 +107,42 @@ public struct WhatIf: Codable, Sendable, Equatable {
     public var longestSeconds: Band
     public var peakPerDay: Band
     public var worstRPOSeconds: Band
+}
+
+/// UploadThreadsPerVM per Hyper-V host (docs/planning.md, "Threads per host").
+public struct ThreadsPlan: Codable, Sendable, Equatable {
+    /// The circuit bandwidth every host's runs use (the achievable-RPO bandwidth), bits/s.
+    public var bandwidthBitsPerSecond: Double
+    /// Each run copies one host's VMs alone for `windowSeconds` (initial replication only, no faults); IR throughput
+    /// comes from the copy rates measured from `measuredFromSeconds` on, extrapolated to the end of the copy.
+    public var windowSeconds: Double
+    public var measuredFromSeconds: Double
+    /// Thread counts tried: 1...maxThreads.
+    public var maxThreads: Int
+    /// Share of the best IR throughput the answer must reach (0.95).
+    public var shareOfBest: Double
+    /// One answer per host with VMs, in host order.
+    public var hosts: [HostThreads]
+}
+
+/// One host's UploadThreadsPerVM answer.
+public struct HostThreads: Codable, Sendable, Equatable {
+    public var host: String
+    public var vms: Int
+    /// The fewest threads per VM whose IR throughput reaches `shareOfBest` of the best over 1...maxThreads: spread
+    /// over the seeds, and the setting to use (the p50 rounded up).
+    public var threads: Band
+    public var recommendedThreads: Int
+    /// The thread count with the best IR throughput, and that throughput (bits/s).
+    public var bestThreads: Band
+    public var bestBitsPerSecond: Band
+    /// IR throughput at 1...maxThreads threads per VM (p50 over the seeds), bits/s.
+    public var throughputBitsPerSecond: [Double]
+    /// How far throughput falls past the best: 1 − (the lowest at more threads than the best) / best.
+    public var dropPastBest: Band
+    /// More threads hurt (throttling): the p50 drop is more than 1 − shareOfBest.
+    public var moreThreadsHurt: Bool
+    /// What binds at the recommended threads (the median seed's run) and its share of the measured interval.
+    public var binding: String
+    public var bindingShare: Double
 }

@@ -47,6 +47,7 @@ public enum PlanReport {
                 "- worst RPO: \(band(whatIf.worstRPOSeconds, Planner.duration))",
             ]
         }
+        lines += threadsSection(plan.threads)
         lines += [
             "", "## Assumptions", "",
             "- Delta replication only (disks seeded); every VM's churn × \(String(format: "%.2f", 1 + s.growth)); "
@@ -58,6 +59,28 @@ public enum PlanReport {
             "", "\(plan.simulatedRuns) simulated runs.", "",
         ]
         return lines.joined(separator: "\n")
+    }
+
+    /// The UploadThreadsPerVM table: per host, the fewest threads within the share of the best IR throughput.
+    static func threadsSection(_ threads: ThreadsPlan) -> [String] {
+        var lines = [
+            "", "## UploadThreadsPerVM per host", "",
+            "The fewest threads per VM that reach \(Planner.percent(threads.shareOfBest)) of the host's best initial-replication "
+                + "throughput over 1–\(threads.maxThreads), each host's VMs copying alone at \(Planner.bits(threads.bandwidthBitsPerSecond)) "
+                + "(\(Planner.duration(threads.windowSeconds)) simulated per run, measured from \(Planner.duration(threads.measuredFromSeconds))).", "",
+            "| host | VMs | threads (p50, p5–p95) | set | best IR throughput (at threads) | more threads hurt | what binds |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        func count(_ value: Double) -> String { String(format: "%.0f", value) }
+        for host in threads.hosts {
+            let hurt = host.moreThreadsHurt
+                ? "yes: −\(Planner.percent(host.dropPastBest.p50)) past the best" : "no (−\(Planner.percent(host.dropPastBest.p50)))"
+            lines.append(
+                "| \(host.host) | \(host.vms) | \(band(host.threads, count)) | \(host.recommendedThreads) | "
+                    + "\(Planner.bits(host.bestBitsPerSecond.p50)) (\(band(host.bestThreads, count))) | \(hurt) | "
+                    + "\(host.binding) (\(Planner.percent(host.bindingShare)) of the time) |")
+        }
+        return lines
     }
 
     static func band(_ band: Band?, _ format: (Double) -> String) -> String {

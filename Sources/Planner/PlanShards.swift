@@ -44,23 +44,34 @@ public struct SeedOutcome: Codable, Sendable, Equatable {
     public var evaluations: [Evaluation]
 }
 
+/// One unit of a plan: a seed's searches or a host's thread sweep (exactly one is set).
+public struct PlanUnitOutcome: Codable, Sendable, Equatable {
+    public var search: SeedOutcome?
+    public var threads: HostThreadsOutcome?
+
+    public init(search: SeedOutcome? = nil, threads: HostThreadsOutcome? = nil) {
+        self.search = search
+        self.threads = threads
+    }
+}
+
 /// The payload of a part of `replsim plan --shard i/n` (work `"plan"`): the job's inputs, which every part
-/// repeats and `merge` checks equal, and the outcomes of this shard's seeds. A unit of the job is one seed's
-/// searches, in seed order.
+/// repeats and `merge` checks equal, and the outcomes of this shard's units. The job's units are every seed's
+/// searches, in seed order, then every host's thread sweep, in host order (``Planner/unitCount``).
 public struct PlanPart: PartPayload {
     public static var work: String { "plan" }
     public static var field: String { "plan" }
-    public static var entryName: String { "seed searches" }
+    public static var entryName: String { "plan units" }
     public static var headerName: String { "scenario or plan options" }
 
     /// The scenario as given to the planner (VMs from `--inventory` included), before the plan's own changes.
     public var document: ScenarioDocument
     /// The search options (``Planner/Options`` without the machine's `jobs`).
     public var options: Planner.Options
-    /// This shard's seeds' outcomes, in the order of the part's unit indices.
-    public var outcomes: [SeedOutcome]
+    /// This shard's units' outcomes, in the order of the part's unit indices.
+    public var outcomes: [PlanUnitOutcome]
 
-    public init(document: ScenarioDocument, options: Planner.Options, outcomes: [SeedOutcome]) {
+    public init(document: ScenarioDocument, options: Planner.Options, outcomes: [PlanUnitOutcome]) {
         self.document = document
         self.options = options
         self.outcomes = outcomes
@@ -71,19 +82,52 @@ public struct PlanPart: PartPayload {
 }
 
 extension Planner {
+    /// What unit `unit` is, for errors.
+    func describe(unit: Int) -> String {
+        let seeds = options.seeds.count
+        return unit < seeds
+            ? "the search of seed \(options.seeds[unit])"
+            : "the thread sweep of host \(base.hosts[plannedHosts[unit - seeds]].name)"
+    }
+
+    /// `outcome` if it has the shape of unit `unit`'s outcome, else nil.
+    func check(_ outcome: PlanUnitOutcome, unit: Int) -> PlanUnitOutcome? {
+        let seeds = options.seeds.count
+        if unit < seeds {
+            guard let search = outcome.search, outcome.threads == nil, search.seed == options.seeds[unit],
+                search.answers.count == Self.targetShares.count
+            else { return nil }
+            return outcome
+        }
+        guard let threads = outcome.threads, outcome.search == nil,
+            threads.host == base.hosts[plannedHosts[unit - seeds]].name, threads.perSeed.count == seeds,
+            threads.perSeed.allSatisfy({ $0.count == Self.maxThreads })
+        else { return nil }
+        return outcome
+    }
+
     /// The planner's input document (as given, before the plan's own changes).
     public var document: ScenarioDocument { given }
 
-    /// Runs shard `shard` of the plan's units (one per seed) and returns its part's payload; the part's units are
-    /// ``Shard/unitIndices(of:)`` of the seed count.
-    public func searchShard(_ shard: Shard) throws -> PlanPart {
-        let seeds = shard.unitIndices(of: options.seeds.count).map { options.seeds[$0] }
-        let outcomes = try parallelMap(seeds, jobs: options.jobs) { try self.searchSeed($0) }
+    /// Units of the plan: one per seed (its searches), then one per host with VMs (its thread sweep).
+    public var unitCount: Int { options.seeds.count + plannedHosts.count }
+
+    /// Runs unit `unit` (see ``unitCount``).
+    func runUnit(_ unit: Int) throws -> PlanUnitOutcome {
+        let seeds = options.seeds.count
+        if unit < seeds { return PlanUnitOutcome(search: try searchSeed(options.seeds[unit])) }
+        return PlanUnitOutcome(threads: try sweepThreads(host: plannedHosts[unit - seeds]))
+    }
+
+    /// Runs shard `shard` of the plan's units and returns its part's payload; the part's units are
+    /// ``Shard/unitIndices(of:)`` of ``unitCount``.
+    public func runShard(_ shard: Shard) throws -> PlanPart {
+        let outcomes = try parallelMap(shard.unitIndices(of: unitCount), jobs: options.jobs) { try self.runUnit($0) }
         return PlanPart(document: given, options: options.withoutJobs, outcomes: outcomes)
     }
 
     /// The plan from every part of one `replsim plan --shard` job: checks them (``ShardPart/checked(_:tool:)``),
-    /// puts the seeds' outcomes back in order and assembles the plan as one machine does (``assemble(_:)``),
+    /// puts the units' outcomes back in order and assembles the plan as one machine does (``assemble(_:)``),
     /// simulating on `jobs` threads only what needs every seed's answers (the what-if runs).
     /// - Throws: ``MergeError`` for parts that do not make one job; ``Unplannable`` cannot occur for parts a
     ///   planner wrote.
@@ -95,14 +139,14 @@ extension Planner {
         var options = first.options
         options.jobs = jobs
         let planner = try Planner(document: first.document, options: options)
-        var outcomes: [SeedOutcome] = []
+        var outcomes: [PlanUnitOutcome] = []
         for (unit, (part, entry)) in units.enumerated() {
             let outcome = parts[part].part.payload?.outcomes[entry]
-            guard let outcome, outcome.seed == options.seeds[unit], outcome.answers.count == targetShares.count else {
+            guard let outcome, let expected = planner.check(outcome, unit: unit) else {
                 throw MergeError.inconsistent(
-                    source: parts[part].source, reason: "its unit \(unit) is not the search of seed \(options.seeds[unit])")
+                    source: parts[part].source, reason: "its unit \(unit) is not \(planner.describe(unit: unit))")
             }
-            outcomes.append(outcome)
+            outcomes.append(expected)
         }
         return try planner.assemble(outcomes)
     }

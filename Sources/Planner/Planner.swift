@@ -207,10 +207,10 @@ public final class Planner: @unchecked Sendable {
     /// Search points are whole kbit/s, so that runs are reproducible from the printed value.
     static func rounded(_ bits: Double) -> Double { (bits / 1000).rounded() * 1000 }
 
-    /// Every answer of the plan: every seed's searches (``searchSeed(_:)``, in parallel), then
-    /// ``assemble(_:)``.
+    /// Every answer of the plan: every unit (each seed's searches, ``searchSeed(_:)``, and each host's thread sweep,
+    /// ``sweepThreads(host:)``) in parallel, then ``assemble(_:)``.
     public func plan() throws -> Plan {
-        try assemble(try parallelMap(options.seeds, jobs: options.jobs) { try self.searchSeed($0) })
+        try assemble(try parallelMap(Array(0..<unitCount), jobs: options.jobs) { try self.runUnit($0) })
     }
 
     /// One seed's share of the plan, independent of every other seed (a unit of `replsim plan --shard`): its
@@ -233,12 +233,16 @@ public final class Planner: @unchecked Sendable {
         options.bandwidthBitsPerSecond ?? base.network.circuit?.bandwidthBitsPerSecond ?? 0
     }
 
-    /// The plan from every seed's outcome (in seed order), whether searched here or on other machines: the
-    /// outcomes' evaluations join the cache, and what needs every seed's answers (the what-if at the p50 of the
-    /// 90 % answers; each seed's share at the maximum when a target is unreachable) is simulated here unless
-    /// cached. Depends only on the outcomes, so a merged plan equals a single machine's.
-    public func assemble(_ outcomes: [SeedOutcome]) throws -> Plan {
-        precondition(outcomes.map(\.seed) == options.seeds, "one outcome per seed, in seed order")
+    /// The plan from every unit's outcome (in unit order), whether run here or on other machines: the searches'
+    /// evaluations join the cache, and what needs every seed's answers (the what-if at the p50 of the 90 % answers;
+    /// each seed's share at the maximum when a target is unreachable) is simulated here unless cached. Depends only
+    /// on the outcomes, so a merged plan equals a single machine's.
+    public func assemble(_ units: [PlanUnitOutcome]) throws -> Plan {
+        let outcomes = units.compactMap(\.search)
+        let sweeps = units.compactMap(\.threads)
+        precondition(
+            outcomes.map(\.seed) == options.seeds && sweeps.count == plannedHosts.count,
+            "one outcome per seed, in seed order, then one per host")
         for outcome in outcomes { remember(outcome.evaluations) }
         let seeds = options.seeds
         let formula = self.formula
@@ -308,7 +312,8 @@ public final class Planner: @unchecked Sendable {
                 durationSeconds: Double(base.durationNanoseconds) / 1e9,
                 measurementStartSeconds: Double(base.measurement.startNanoseconds) / 1e9),
             formula: formula, bandwidth: bandwidth, achievable: achievable, whatIf: whatIf,
-            status: problems.isEmpty ? .ok : .unreachable, problems: problems, simulatedRuns: simulatedRuns)
+            threads: threadsPlan(sweeps), status: problems.isEmpty ? .ok : .unreachable, problems: problems,
+            simulatedRuns: simulatedRuns + sweeps.reduce(0) { $0 + $1.perSeed.count * Self.maxThreads })
     }
 
     private func settings(_ doc: ScenarioDocument) -> (target: Double, frequency: Double) {

@@ -10,7 +10,7 @@ import Scenario
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Plan an estate: the circuit bandwidth that meets the target RPO (100 % and 90 % of cycles), the RPO at a given bandwidth, and the violations at the 90 % bandwidth.",
+        abstract: "Plan an estate: the circuit bandwidth that meets the target RPO (100 % and 90 % of cycles), the RPO at a given bandwidth, the violations at the 90 % bandwidth, and UploadThreadsPerVM per host.",
         discussion: "Exit codes: 0 a plan exists, 1 a target cannot be met within --max-bandwidth (plan.md says why and what is closest), 2 bad input.")
 
     @Argument(help: "Scenario file (YAML): network, replication settings, the plan knobs, and the VMs unless --inventory is given.")
@@ -35,7 +35,7 @@ struct PlanCommand: ParsableCommand {
     var out: String?
 
     @Option(help: ArgumentHelp(
-        "Run only slice I of N (0-based) of the seeds' searches and write it as --out/part-IIII-of-NNNN.json for `replsim merge`.",
+        "Run only slice I of N (0-based) of the plan's units (seeds' searches, hosts' thread sweeps) and write it as --out/part-IIII-of-NNNN.json for `replsim merge`.",
         valueName: "i/n"))
     var shard: Shard?
 
@@ -87,13 +87,13 @@ struct PlanCommand: ParsableCommand {
 
     /// Searches shard `shard` of the seeds and writes its part into `--out` (default `results/plan-<scenario>-parts/`).
     func writePart(_ planner: Planner, shard: Shard) throws {
-        let payload = try planner.searchShard(shard)
+        let payload = try planner.runShard(shard)
         let part = ShardPart(
             tool: Simulate.tool, fingerprint: Self.fingerprint(payload), shard: shard,
-            unitCount: payload.options.seeds.count, payload: payload)
+            unitCount: planner.unitCount, payload: payload)
         try writeShardPart(
             part, into: URL(fileURLWithPath: out ?? "results/plan-\(payload.document.name)-parts"),
-            summary: "shard \(shard): \(payload.outcomes.count) of \(payload.options.seeds.count) seeds' searches")
+            summary: "shard \(shard): \(payload.outcomes.count) of \(planner.unitCount) units")
     }
 
     /// A plan job's identity: its document and search options (``JobFingerprint``).

@@ -54,7 +54,7 @@ import Testing
     }
 
     /// `plan --shard i/n` parts merged in any order give the single machine's plan.json and plan.md byte for byte
-    /// (3 shards of 2 seeds: one part is empty); missing, duplicated and foreign parts (other options, another
+    /// (3 shards of 4 units: 2 seeds' searches and 2 hosts' thread sweeps); missing, duplicated and foreign parts (other options, another
     /// scenario, another version, another kind of job) exit 2 naming them.
     @Test func shardedPlanMergesToTheSingleMachinePlan() async throws {
         let dir = try Paths.temporaryDirectory()

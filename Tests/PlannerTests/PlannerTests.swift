@@ -2,6 +2,7 @@ import Foundation
 import Planner
 import Results
 import Scenario
+import SimDriver
 import TestHarness
 import Testing
 
@@ -116,5 +117,69 @@ import Testing
             initial.phases = .initial
             _ = try Planner(document: initial, options: .init(seeds: [1]))
         }
+    }
+
+    /// Two hosts whose IR is capped by a page blob's request rate (2 requests/s): one VM alone gains nothing from
+    /// threads; two VMs sharing the circuit lose throughput past 2 threads as throttled requests back off.
+    static let threadsEstate = """
+        name: threads-plan
+        seed: 11
+        duration: 40m
+        measurement: {start: 5m}
+        phases: delta
+        hosts: [{name: hv-1}, {name: hv-2}]
+        vms:
+          - {name: db, host: hv-1, disks: [{size: 50GiB}], churn: 2MB/s}
+          - {name: app, count: 2, host: hv-2, disks: [{size: 20GiB}], churn: 0.5MB/s}
+        replication: {frequency: 5m, targetRPO: 15m, uploadThreadsPerVM: 4}
+        network: {circuit: {bandwidth: 100Mbps, rtt: 40ms, policer: single}}
+        storage: {preset: major-region-2025, blobRequestRate: 2}
+        """
+
+    /// The threads answer against a brute-force sweep written independently: each host's VMs as their own scenario
+    /// (initial replication only, 2 minutes measured from 20 s, as docs/planning.md states), run at every thread
+    /// count 1...32; the answer is the first count within 95 % of the best, and more threads hurt when the
+    /// throughput past the best falls more than 5 % below it.
+    @Test func threadsPerHostMatchABruteForceThreadSweep() throws {
+        let doc = try ScenarioLoader.parse(yaml: Self.threadsEstate, file: "threads-plan.yaml").document
+        let planner = try Planner(document: doc, options: .init(seeds: [doc.seed], tolerance: 0.1))
+        let plan = try planner.plan()
+        let hosts = [
+            ("hv-1", "- {name: db, disks: [{size: 50GiB}], churn: 2.6MB/s}"),
+            ("hv-2", "- {name: app, count: 2, disks: [{size: 20GiB}], churn: 0.65MB/s}"),
+        ]
+        #expect(plan.threads.hosts.map(\.host) == hosts.map(\.0))
+        var hurts: [Bool] = []
+        for ((name, vms), answer) in zip(hosts, plan.threads.hosts) {
+            let rates = try (1...32).map { threads -> Double in
+                let yaml = """
+                    name: threads-\(name)
+                    seed: 11
+                    duration: 2m
+                    measurement: {start: 20s}
+                    phases: initial
+                    hosts: [{name: \(name)}]
+                    vms:
+                      \(vms)
+                    replication: {frequency: 5m, targetRPO: 15m, uploadThreadsPerVM: \(threads)}
+                    network: {circuit: {bandwidth: 100Mbps, rtt: 40ms, policer: single}}
+                    storage: {preset: major-region-2025, blobRequestRate: 2}
+                    """
+                let run = try SimDriver.run(ScenarioLoader.parse(yaml: yaml, file: "\(name).yaml").document, id: name)
+                return try #require(run.initialReplication?.throughputBitsPerSecond, "\(name) at \(threads) threads")
+            }
+            let best = try #require(rates.max())
+            let bestAt = try #require(rates.firstIndex(of: best))
+            let first = try #require(rates.firstIndex { $0 >= 0.95 * best }) + 1
+            let drop = 1 - (rates[(bestAt + 1)...].min() ?? best) / best
+            #expect(answer.recommendedThreads == first, "\(name): plan \(answer.recommendedThreads), brute force \(first): \(rates)")
+            #expect(answer.moreThreadsHurt == (drop > 0.05), "\(name): drop past the best \(drop)")
+            for (threads, (planned, swept)) in zip(answer.throughputBitsPerSecond, rates).enumerated() {
+                #expect(abs(planned - swept) <= 1e-9 * swept, "\(name) at \(threads + 1) threads: \(planned) vs \(swept)")
+            }
+            hurts.append(answer.moreThreadsHurt)
+        }
+        #expect(hurts == [false, true], "two VMs throttled by the blob request rate lose throughput past the best")
+        #expect(PlanReport.markdown(plan).contains("## UploadThreadsPerVM per host"))
     }
 }
